@@ -1,0 +1,278 @@
+package dev.baton.events;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.type.LogicalType;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.IOException;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+
+/**
+ * The one JSON codec for Baton events (UTF-8). Thread-safe; share one instance.
+ *
+ * <p>Encoding writes {@code type} and {@code schemaVersion} first, then the record's fields; absent optional
+ * fields are omitted and instants are ISO-8601 strings. Decoding ignores unknown fields and rejects, with an
+ * {@link EventDecodingException} whose message says what is wrong: malformed JSON, an unknown {@code type}, an
+ * unsupported {@code schemaVersion}, a missing required field, an invalid field (bad id, bad enum value, wrong
+ * JSON type, out-of-range number).
+ */
+public final class EventCodec {
+    private static final int MAX_QUOTED_VALUE = 80;
+    private static final int MAX_DETAIL = 200;
+
+    private final ObjectMapper mapper;
+    private final Map<Class<?>, List<RecordComponent>> components = new ConcurrentHashMap<>();
+
+    public EventCodec() {
+        this.mapper = JsonMapper.builder()
+                .addModule(new JavaTimeModule())
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                // A field of the wrong JSON type is rejected, not coerced: "5" is no epoch, and 1.5 must not
+                // silently become epoch 1.
+                .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                .withCoercionConfig(LogicalType.Textual, config -> config
+                        .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                        .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
+                .defaultPropertyInclusion(JsonInclude.Value.construct(JsonInclude.Include.NON_NULL, JsonInclude.Include.NON_NULL))
+                .build();
+    }
+
+    /** The JSON of {@code event} as UTF-8 bytes. */
+    public byte[] encode(BatonEvent event) {
+        try {
+            return mapper.writeValueAsBytes(toTree(event));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode " + event.type().wireName(), e);
+        }
+    }
+
+    /** The JSON of {@code event} as a string, for logs and documentation. */
+    public String encodeToString(BatonEvent event) {
+        try {
+            return mapper.writeValueAsString(toTree(event));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode " + event.type().wireName(), e);
+        }
+    }
+
+    private ObjectNode toTree(BatonEvent event) {
+        ObjectNode node = mapper.createObjectNode();
+        node.put("type", event.type().wireName());
+        node.put("schemaVersion", EventType.CURRENT_SCHEMA_VERSION);
+        node.setAll((ObjectNode) mapper.valueToTree(event));
+        return node;
+    }
+
+    /**
+     * Decodes any Baton event.
+     *
+     * @throws EventDecodingException when {@code json} is not a valid event; never returns null
+     */
+    public BatonEvent decode(byte[] json) {
+        if (json == null || json.length == 0) {
+            throw new EventDecodingException(EventDecodingException.Reason.MALFORMED_JSON, "empty record value");
+        }
+        JsonNode root;
+        try {
+            root = mapper.readTree(json);
+        } catch (IOException e) {
+            throw new EventDecodingException(
+                    EventDecodingException.Reason.MALFORMED_JSON, "malformed JSON: " + firstLine(e), e);
+        }
+        return decodeTree(root);
+    }
+
+    /**
+     * Decodes an event that must be of {@code expected} (or one of its subtypes).
+     *
+     * @throws EventDecodingException when {@code json} is not a valid event of that type
+     */
+    public <T extends BatonEvent> T decode(byte[] json, Class<T> expected) {
+        BatonEvent event = decode(json);
+        if (!expected.isInstance(event)) {
+            throw new EventDecodingException(
+                    EventDecodingException.Reason.UNEXPECTED_TYPE,
+                    "expected " + expected.getSimpleName() + " but got " + event.type().wireName());
+        }
+        return expected.cast(event);
+    }
+
+    private BatonEvent decodeTree(JsonNode root) {
+        if (root == null || !root.isObject()) {
+            throw new EventDecodingException(
+                    EventDecodingException.Reason.MALFORMED_JSON, "malformed JSON: the value is not a JSON object");
+        }
+        JsonNode typeNode = root.get("type");
+        if (typeNode == null || typeNode.isNull()) {
+            throw new EventDecodingException(EventDecodingException.Reason.MISSING_FIELD, "missing required field 'type'");
+        }
+        if (!typeNode.isTextual()) {
+            throw new EventDecodingException(
+                    EventDecodingException.Reason.INVALID_FIELD, "field 'type' must be a string, was " + typeNode);
+        }
+        EventType type = EventType.fromWireName(typeNode.asText());
+        if (type == null) {
+            throw new EventDecodingException(
+                    EventDecodingException.Reason.UNKNOWN_TYPE, "unknown event type '" + quote(typeNode.asText()) + "'");
+        }
+        String name = type.wireName();
+        JsonNode versionNode = root.get("schemaVersion");
+        if (versionNode == null || versionNode.isNull()) {
+            throw new EventDecodingException(
+                    EventDecodingException.Reason.MISSING_FIELD, name + ": missing required field 'schemaVersion'");
+        }
+        if (!versionNode.isIntegralNumber() || !versionNode.canConvertToInt()) {
+            throw new EventDecodingException(
+                    EventDecodingException.Reason.INVALID_FIELD,
+                    name + ": field 'schemaVersion' must be an integer, was " + quote(versionNode.toString()));
+        }
+        if (!type.supports(versionNode.asInt())) {
+            throw new EventDecodingException(
+                    EventDecodingException.Reason.UNSUPPORTED_SCHEMA_VERSION,
+                    name + ": schemaVersion " + versionNode.asInt() + " is not supported (this reader supports "
+                            + EventType.CURRENT_SCHEMA_VERSION + ")");
+        }
+        requirePresent(root, type.eventClass(), "", name);
+        try {
+            return mapper.treeToValue(root, type.eventClass());
+        } catch (ValueInstantiationException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new EventDecodingException(
+                    EventDecodingException.Reason.INVALID_FIELD, name + ": " + oneLine(cause.getMessage()), e);
+        } catch (InvalidFormatException e) {
+            throw new EventDecodingException(
+                    EventDecodingException.Reason.INVALID_FIELD,
+                    name + ": field '" + path(e) + "' has an invalid value " + quote(String.valueOf(e.getValue())), e);
+        } catch (MismatchedInputException e) {
+            throw new EventDecodingException(
+                    EventDecodingException.Reason.INVALID_FIELD,
+                    name + ": field '" + path(e) + "' has the wrong JSON type", e);
+        } catch (JacksonException e) {
+            throw new EventDecodingException(
+                    EventDecodingException.Reason.INVALID_FIELD, name + ": " + firstLine(e), e);
+        }
+    }
+
+    /**
+     * Required fields are checked on the JSON tree, before binding: a missing number would otherwise bind to 0.
+     * Nested records and lists of records are checked too, with a path such as {@code roles[1].state}.
+     */
+    private void requirePresent(JsonNode node, Class<?> recordClass, String prefix, String typeName) {
+        for (RecordComponent component : componentsOf(recordClass)) {
+            String field = prefix + component.getName();
+            JsonNode value = node.get(component.getName());
+            boolean absent = value == null || value.isNull();
+            if (absent) {
+                if (!component.isAnnotationPresent(OptionalField.class)) {
+                    throw new EventDecodingException(
+                            EventDecodingException.Reason.MISSING_FIELD,
+                            typeName + ": missing required field '" + field + "'");
+                }
+                continue;
+            }
+            Class<?> type = component.getType();
+            if (type.isRecord()) {
+                requireObject(value, field, typeName);
+                requirePresent(value, type, field + ".", typeName);
+            } else if (List.class.isAssignableFrom(type)) {
+                Class<?> element = elementType(component.getGenericType());
+                if (!value.isArray()) {
+                    throw new EventDecodingException(
+                            EventDecodingException.Reason.INVALID_FIELD,
+                            typeName + ": field '" + field + "' must be an array");
+                }
+                if (element != null && element.isRecord()) {
+                    for (int i = 0; i < value.size(); i++) {
+                        String elementField = field + "[" + i + "]";
+                        requireObject(value.get(i), elementField, typeName);
+                        requirePresent(value.get(i), element, elementField + ".", typeName);
+                    }
+                }
+            }
+        }
+    }
+
+    private static void requireObject(JsonNode value, String field, String typeName) {
+        if (!value.isObject()) {
+            throw new EventDecodingException(
+                    EventDecodingException.Reason.INVALID_FIELD, typeName + ": field '" + field + "' must be an object");
+        }
+    }
+
+    private List<RecordComponent> componentsOf(Class<?> recordClass) {
+        return components.computeIfAbsent(recordClass, c -> List.of(c.getRecordComponents()));
+    }
+
+    private static Class<?> elementType(Type generic) {
+        if (generic instanceof ParameterizedType parameterized
+                && parameterized.getActualTypeArguments()[0] instanceof Class<?> element) {
+            return element;
+        }
+        return null;
+    }
+
+    private static String path(MismatchedInputException e) {
+        String joined = e.getPath().stream()
+                .map(ref -> ref.getFieldName() != null ? "." + ref.getFieldName() : "[" + ref.getIndex() + "]")
+                .collect(Collectors.joining());
+        return joined.startsWith(".") ? joined.substring(1) : joined;
+    }
+
+    private static String firstLine(Exception e) {
+        String message = e instanceof JacksonException jackson ? jackson.getOriginalMessage() : e.getMessage();
+        if (message == null) {
+            return e.getClass().getSimpleName();
+        }
+        int newline = message.indexOf('\n');
+        String line = newline < 0 ? message : message.substring(0, newline);
+        // Jackson quotes offending tokens and numbers (up to 1000 digits) in its messages.
+        return line.length() <= MAX_DETAIL ? line : line.substring(0, MAX_DETAIL) + "…";
+    }
+
+    /** Values from the wire are quoted truncated, so a hostile record cannot flood a log line. */
+    private static String quote(String value) {
+        return oneLine(value.length() <= MAX_QUOTED_VALUE ? value : value.substring(0, MAX_QUOTED_VALUE) + "…");
+    }
+
+    /** Control characters from the wire are escaped, so a hostile record cannot forge log lines. */
+    private static String oneLine(String text) {
+        if (text == null || text.chars().noneMatch(Character::isISOControl)) {
+            return text;
+        }
+        StringBuilder escaped = new StringBuilder(text.length() + 8);
+        text.chars().forEach(c -> {
+            if (Character.isISOControl(c)) {
+                escaped.append(String.format("\\u%04x", c));
+            } else {
+                escaped.append((char) c);
+            }
+        });
+        return escaped.toString();
+    }
+}

@@ -1,0 +1,144 @@
+package dev.baton.testkit;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Properties;
+import java.util.stream.Stream;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import kafka.tools.StorageTool;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real single-node KRaft Kafka broker (combined broker and controller) running inside this JVM.
+ *
+ * <p>With a caller-owned data directory the storage is formatted once and reused on the next start, which is
+ * what a local run wants; without one a temporary directory is used and deleted on close.
+ */
+public final class EmbeddedKafkaBroker implements KafkaBroker {
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
+    private static final String CLUSTER_ID_FILE = "baton-cluster-id";
+
+    private final KafkaRaftServer server;
+    private final String bootstrapServers;
+    private final Path dataDir;
+    private final boolean temporary;
+
+    private EmbeddedKafkaBroker(KafkaRaftServer server, String bootstrapServers, Path dataDir, boolean temporary) {
+        this.server = server;
+        this.bootstrapServers = bootstrapServers;
+        this.dataDir = dataDir;
+        this.temporary = temporary;
+    }
+
+    /** Starts a broker on free loopback ports and a temporary data directory. */
+    public static EmbeddedKafkaBroker start() {
+        try {
+            return start(Files.createTempDirectory("baton-kafka-"), FreePorts.next(), FreePorts.next(), true);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Starts a broker listening on {@code 127.0.0.1:brokerPort}, storing its logs in {@code dataDir}.
+     *
+     * @param temporary delete {@code dataDir} on close
+     */
+    public static EmbeddedKafkaBroker start(Path dataDir, int brokerPort, int controllerPort, boolean temporary) {
+        long started = System.nanoTime();
+        Properties props = brokerProperties(dataDir.resolve("logs"), brokerPort, controllerPort);
+        try {
+            Files.createDirectories(dataDir);
+            formatStorageOnce(dataDir, props);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare Kafka storage in " + dataDir, e);
+        }
+        KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
+        server.startup();
+        String bootstrap = "127.0.0.1:" + brokerPort;
+        LOG.info("Embedded Kafka broker ready at {} in {} ms (data in {})",
+                bootstrap, (System.nanoTime() - started) / 1_000_000, dataDir);
+        return new EmbeddedKafkaBroker(server, bootstrap, dataDir, temporary);
+    }
+
+    static Properties brokerProperties(Path logDir, int brokerPort, int controllerPort) {
+        Properties props = new Properties();
+        props.put("process.roles", "broker,controller");
+        props.put("node.id", "1");
+        props.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+        props.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+        props.put("controller.listener.names", "CONTROLLER");
+        props.put("inter.broker.listener.name", "PLAINTEXT");
+        props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        props.put("log.dirs", logDir.toString());
+        props.put("num.partitions", "1");
+        props.put("offsets.topic.replication.factor", "1");
+        props.put("offsets.topic.num.partitions", "3");
+        props.put("transaction.state.log.replication.factor", "1");
+        props.put("transaction.state.log.min.isr", "1");
+        props.put("transaction.state.log.num.partitions", "3");
+        props.put("share.coordinator.state.topic.replication.factor", "1");
+        props.put("share.coordinator.state.topic.min.isr", "1");
+        props.put("group.initial.rebalance.delay.ms", "0");
+        // Compaction must actually run on a small local broker so compacted topics behave as documented.
+        props.put("log.cleaner.backoff.ms", "1000");
+        return props;
+    }
+
+    private static void formatStorageOnce(Path dataDir, Properties props) throws IOException {
+        Path idFile = dataDir.resolve(CLUSTER_ID_FILE);
+        if (Files.exists(idFile)) {
+            return;
+        }
+        String clusterId = Uuid.randomUuid().toString();
+        Path config = dataDir.resolve("server.properties");
+        try (var out = Files.newBufferedWriter(config, StandardCharsets.UTF_8)) {
+            props.store(out, "Baton embedded broker");
+        }
+        var output = new java.io.ByteArrayOutputStream();
+        int exit;
+        try (PrintStream print = new PrintStream(output, true, StandardCharsets.UTF_8)) {
+            exit = StorageTool.execute(new String[] {"format", "-t", clusterId, "-c", config.toString()}, print);
+        }
+        if (exit != 0) {
+            throw new IllegalStateException("kafka storage format failed (" + exit + "): " + output.toString(StandardCharsets.UTF_8));
+        }
+        Files.writeString(idFile, clusterId);
+    }
+
+    @Override
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    @Override
+    public void close() {
+        server.shutdown();
+        server.awaitShutdown();
+        if (temporary) {
+            deleteRecursively(dataDir);
+        }
+        LOG.info("Embedded Kafka broker at {} stopped", bootstrapServers);
+    }
+
+    static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            LOG.warn("could not delete {}: {}", dir, e.toString());
+        }
+    }
+}
