@@ -1,0 +1,26 @@
+package dev.baton.placement.api;
+
+import dev.baton.placement.policy.ManualMove;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * How the admin API talks to the placement loop. Implementations never block the caller: requests are queued
+ * into the loop's thread and answered through futures.
+ */
+public interface PlacementControl {
+
+    /** The loop's latest state. */
+    PlacementSnapshot snapshot();
+
+    /**
+     * Asks the loop to move a role by hand. Completes with the published move or with the reason it was refused
+     * (target not in the role's list, not eligible, placement not ready, not the leader...).
+     */
+    CompletableFuture<ManualMoveResult> requestMove(ManualMove request);
+
+    /** Role configuration changed in the store: the loop reloads it before its next decision. */
+    void rolesChanged();
+
+    /** A server's maintenance flag changed in the store: the loop applies it before its next decision. */
+    void maintenanceChanged(String serverId, boolean maintenance, String by);
+}

@@ -1,0 +1,39 @@
+package dev.baton.placement.loop;
+
+import dev.baton.events.MoveReason;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** The placement loop's meters. */
+final class LoopMetrics {
+    final Counter heartbeats;
+    final Counter heartbeatsIgnored;
+    final Counter unplaced;
+    final Counter publishFailures;
+    final Counter loopErrors;
+    final Timer decisionNanos;
+    final AtomicInteger roles;
+    private final Map<MoveReason, Counter> moves = new EnumMap<>(MoveReason.class);
+
+    LoopMetrics(MeterRegistry registry) {
+        heartbeats = registry.counter("baton_placement_heartbeats_total");
+        heartbeatsIgnored = registry.counter("baton_placement_heartbeats_ignored_total");
+        unplaced = registry.counter("baton_placement_unplaced_total");
+        publishFailures = registry.counter("baton_placement_publish_failures_total");
+        loopErrors = registry.counter("baton_placement_loop_errors_total");
+        decisionNanos = Timer.builder("baton_placement_round").description("one evaluate-decide-publish round")
+                .publishPercentiles(0.5, 0.99).register(registry);
+        roles = registry.gauge("baton_placement_roles", new AtomicInteger());
+        for (MoveReason reason : MoveReason.values()) {
+            moves.put(reason, registry.counter("baton_placement_moves_total", "reason", reason.name()));
+        }
+    }
+
+    Counter moves(MoveReason reason) {
+        return moves.get(reason);
+    }
+}

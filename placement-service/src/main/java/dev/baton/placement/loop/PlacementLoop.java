@@ -1,0 +1,433 @@
+package dev.baton.placement.loop;
+
+import dev.baton.events.BatonEvent;
+import dev.baton.events.Endpoint;
+import dev.baton.events.Heartbeat;
+import dev.baton.events.MaintenanceEnded;
+import dev.baton.events.MaintenanceStarted;
+import dev.baton.events.MoveReason;
+import dev.baton.events.RoleAssignment;
+import dev.baton.events.RoleState;
+import dev.baton.placement.api.ManualMoveResult;
+import dev.baton.placement.api.PlacementControl;
+import dev.baton.placement.api.PlacementSnapshot;
+import dev.baton.placement.detector.ClusterView;
+import dev.baton.placement.detector.Evaluation;
+import dev.baton.placement.detector.FailureDetector;
+import dev.baton.placement.detector.ReportedRole;
+import dev.baton.placement.detector.ServerIdentity;
+import dev.baton.placement.detector.ServerTransition;
+import dev.baton.placement.detector.ServerView;
+import dev.baton.placement.policy.Assignment;
+import dev.baton.placement.policy.Assignments;
+import dev.baton.placement.policy.Decision;
+import dev.baton.placement.policy.Hold;
+import dev.baton.placement.policy.ManualMove;
+import dev.baton.placement.policy.Move;
+import dev.baton.placement.policy.PlacementPolicy;
+import dev.baton.placement.policy.Rejection;
+import dev.baton.placement.policy.RoleConfig;
+import dev.baton.placement.policy.Unplacement;
+import dev.baton.placement.store.RoleDefinition;
+import dev.baton.placement.store.RoleStore;
+import dev.baton.placement.store.ServerRecord;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The placement loop: read, decide, act, on one thread.
+ *
+ * <ol>
+ *   <li><b>Read</b>: poll heartbeats into the {@link FailureDetector} with the consumer's progress; apply the
+ *       admin API's queued commands (configuration reloads, maintenance flags, manual moves).</li>
+ *   <li><b>Decide</b>: every evaluation interval, evaluate the detector and ask the {@link PlacementPolicy} for
+ *       a decision.</li>
+ *   <li><b>Act</b>: publish server transitions, moves and unplacements, and apply the decision to the loop's
+ *       assignments only once Kafka acknowledged it. A round that fails to publish is decided again.</li>
+ * </ol>
+ *
+ * <p>The detector and the policy hold no I/O; this class is the only place where they meet Kafka and the
+ * store. The admin API reads {@link #snapshot()} and queues requests; it never touches the loop's state.
+ */
+public final class PlacementLoop implements PlacementControl, Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(PlacementLoop.class);
+
+    private final String instanceId;
+    private final FailureDetector detector;
+    private final PlacementPolicy policy;
+    private final KafkaHeartbeatReader heartbeats;
+    private final EventPublisher publisher;
+    private final RoleStore store;
+    private final Clock clock;
+    private final Duration evaluationInterval;
+    private final LoopMetrics metrics;
+
+    private final ConcurrentLinkedQueue<Command> commands = new ConcurrentLinkedQueue<>();
+    private final List<PendingMove> pendingMoves = new ArrayList<>();
+    private final Map<String, Endpoint> publishedEndpoints = new HashMap<>();
+    private final Map<String, MoveReason> reasons = new HashMap<>();
+    private final Map<String, ServerRecord> registered = new HashMap<>();
+    /** Servers in maintenance because their agent announced a planned leave, not because an operator said so. */
+    private final Set<String> leaving = new HashSet<>();
+    private final Set<String> operatorMaintenance = new HashSet<>();
+
+    private List<RoleConfig> roles = List.of();
+    private Assignments assignments;
+    private Set<Hold> lastHolds = Set.of();
+    private Instant lastEvaluation = Instant.EPOCH;
+    private volatile PlacementSnapshot snapshot;
+    private volatile boolean running = true;
+
+    private sealed interface Command {
+    }
+
+    private record ReloadRoles() implements Command {
+    }
+
+    private record SetMaintenance(String serverId, boolean on, String by) implements Command {
+    }
+
+    private record RequestMove(ManualMove request, CompletableFuture<ManualMoveResult> answer) implements Command {
+    }
+
+    private record PendingMove(ManualMove request, CompletableFuture<ManualMoveResult> answer) {
+    }
+
+    PlacementLoop(String instanceId, FailureDetector detector, PlacementPolicy policy, KafkaHeartbeatReader heartbeats,
+            EventPublisher publisher, RoleStore store, Clock clock, KafkaAssignmentReader.Present present,
+            LoopMetrics metrics) {
+        this.instanceId = instanceId;
+        this.detector = detector;
+        this.policy = policy;
+        this.heartbeats = heartbeats;
+        this.publisher = publisher;
+        this.store = store;
+        this.clock = clock;
+        this.evaluationInterval = detector.config().evaluationInterval();
+        this.metrics = metrics;
+        this.assignments = Assignments.of(present.assignments());
+        this.publishedEndpoints.putAll(present.endpoints());
+        this.reasons.putAll(present.reasons());
+        loadRoles();
+        Instant now = clock.instant();
+        for (ServerRecord server : store.servers()) {
+            registered.put(server.serverId(), server);
+            if (server.maintenance()) {
+                operatorMaintenance.add(server.serverId());
+                detector.startMaintenance(server.serverId(), now);
+            }
+        }
+        this.snapshot = new PlacementSnapshot(now, true, instanceId, "starting", detector.evaluate(now).view(),
+                assignments, List.of());
+    }
+
+    @Override
+    public void run() {
+        LOG.info("Placement loop {} running: {} roles, {} assignments", instanceId, roles.size(), assignments.all().size());
+        while (running) {
+            try {
+                round();
+            } catch (WakeupException e) {
+                // stop() woke the poll
+            } catch (RuntimeException e) {
+                metrics.loopErrors.increment();
+                LOG.error("Placement round failed, retrying next round: {}", e.toString(), e);
+            }
+        }
+        pendingMoves.forEach(p -> p.answer().complete(ManualMoveResult.rejected("placement-service is stopping")));
+        LOG.info("Placement loop {} stopped", instanceId);
+    }
+
+    private void round() {
+        Instant due = lastEvaluation.plus(evaluationInterval);
+        Duration wait = Duration.between(clock.instant(), due);
+        KafkaHeartbeatReader.Batch batch = heartbeats.poll(wait.isNegative() ? Duration.ZERO : wait);
+        for (KafkaHeartbeatReader.Stamped stamped : batch.heartbeats()) {
+            onHeartbeat(stamped.heartbeat(), stamped.recordTimestamp());
+        }
+        detector.onProgress(batch.progress());
+        applyCommands();
+        Instant now = clock.instant();
+        if (!now.isBefore(due)) {
+            evaluate(now);
+        }
+    }
+
+    private void onHeartbeat(Heartbeat heartbeat, Instant recordTimestamp) {
+        metrics.heartbeats.increment();
+        switch (detector.onHeartbeat(heartbeat, recordTimestamp)) {
+            case ACCEPTED -> trackPlannedLeave(heartbeat, recordTimestamp);
+            case DUPLICATE, OUT_OF_ORDER, STALE_INCARNATION -> metrics.heartbeatsIgnored.increment();
+        }
+    }
+
+    /**
+     * An agent shutting down on purpose says so in its heartbeats: its server is put in maintenance so its roles
+     * leave by planned moves. The next incarnation that does not say so ends that maintenance.
+     */
+    private void trackPlannedLeave(Heartbeat heartbeat, Instant at) {
+        String serverId = heartbeat.serverId();
+        if (heartbeat.leaving() && leaving.add(serverId)) {
+            LOG.info("Server {} announced a planned leave: its roles move away (maintenance)", serverId);
+            if (!operatorMaintenance.contains(serverId)) {
+                detector.startMaintenance(serverId, at);
+            }
+            publishQuietly(List.of(new MaintenanceStarted(UUID.randomUUID(), at, serverId,
+                    "agent " + serverId + " (planned leave)")));
+        } else if (!heartbeat.leaving() && leaving.remove(serverId)) {
+            LOG.info("Server {} is back from its planned leave (incarnation {})", serverId, heartbeat.incarnation());
+            if (!operatorMaintenance.contains(serverId)) {
+                detector.endMaintenance(serverId, at);
+            }
+            publishQuietly(List.of(new MaintenanceEnded(UUID.randomUUID(), at, serverId,
+                    "agent " + serverId + " (restarted)")));
+        }
+    }
+
+    private void applyCommands() {
+        Command command;
+        while ((command = commands.poll()) != null) {
+            if (command instanceof ReloadRoles) {
+                loadRoles();
+            } else if (command instanceof SetMaintenance set) {
+                applyMaintenance(set);
+            } else if (command instanceof RequestMove move) {
+                pendingMoves.add(new PendingMove(move.request(), move.answer()));
+            }
+        }
+    }
+
+    private void applyMaintenance(SetMaintenance set) {
+        Instant now = clock.instant();
+        boolean changed = set.on() ? operatorMaintenance.add(set.serverId()) : operatorMaintenance.remove(set.serverId());
+        if (!changed) {
+            return;
+        }
+        BatonEvent event;
+        if (set.on()) {
+            detector.startMaintenance(set.serverId(), now);
+            event = new MaintenanceStarted(UUID.randomUUID(), now, set.serverId(), set.by());
+        } else {
+            if (!leaving.contains(set.serverId())) {
+                detector.endMaintenance(set.serverId(), now);
+            }
+            event = new MaintenanceEnded(UUID.randomUUID(), now, set.serverId(), set.by());
+        }
+        LOG.info("Server {}: maintenance {} by {}", set.serverId(), set.on() ? "started" : "ended", set.by());
+        publishQuietly(List.of(event));
+    }
+
+    private void loadRoles() {
+        List<RoleConfig> loaded = new ArrayList<>();
+        for (RoleDefinition role : store.roles()) {
+            loaded.add(role.toRoleConfig());
+        }
+        roles = List.copyOf(loaded);
+        metrics.roles.set(roles.size());
+    }
+
+    private void evaluate(Instant now) {
+        long started = System.nanoTime();
+        Evaluation evaluation = detector.evaluate(now);
+        lastEvaluation = now;
+        ClusterView view = evaluation.view();
+        registerNewServers(evaluation.transitions());
+        List<BatonEvent> events = new ArrayList<>();
+        for (ServerTransition transition : evaluation.transitions()) {
+            events.add(transition.toEvent(UUID.randomUUID()));
+            logTransition(transition);
+        }
+        List<ManualMove> manual = pendingMoves.stream().map(PendingMove::request).toList();
+        Decision decision = policy.decide(roles, view, assignments, manual, now);
+        for (Move move : decision.moves()) {
+            events.add(move.toEvent(UUID.randomUUID(), now));
+            events.add(move.toAssignment(UUID.randomUUID(), now));
+        }
+        for (Unplacement unplacement : decision.unplaced()) {
+            events.add(unplacement.toEvent(UUID.randomUUID(), now));
+            events.add(unplacement.toAssignment(UUID.randomUUID(), now));
+        }
+        Assignments next = decision.next();
+        events.addAll(endpointUpdates(next, view, now));
+        try {
+            publisher.publish(events);
+        } catch (EventPublisher.PublishException e) {
+            // Nothing applied: the same situation is decided again next round.
+            metrics.publishFailures.increment();
+            LOG.error("Could not publish {} events of this round, deciding again: {}", events.size(), e.getMessage());
+            return;
+        }
+        assignments = next;
+        for (Move move : decision.moves()) {
+            publishedEndpoints.remove(move.roleId());
+            reasons.put(move.roleId(), move.reason());
+            metrics.moves(move.reason()).increment();
+            LOG.info("Role {}: {} {} -> {} at epoch {} ({})", move.roleId(), move.reason(),
+                    move.from() == null ? "(nowhere)" : move.from(), move.to(), move.epoch(), move.cause());
+        }
+        for (Unplacement unplacement : decision.unplaced()) {
+            publishedEndpoints.remove(unplacement.roleId());
+            reasons.put(unplacement.roleId(), unplacement.reason());
+            metrics.unplaced.increment();
+            LOG.warn("Role {}: unplaced at epoch {} ({})", unplacement.roleId(), unplacement.epoch(), unplacement.cause());
+        }
+        answerManualMoves(decision);
+        logHolds(decision.held());
+        if (decision.deferredBecause() != null && !decision.deferredBecause().equals(snapshot.deferredBecause())) {
+            LOG.info("Placement deferred: {}", decision.deferredBecause());
+        }
+        snapshot = new PlacementSnapshot(now, true, instanceId, decision.deferredBecause(), view, assignments,
+                decision.held());
+        metrics.decisionNanos.record(Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    /**
+     * Once a role's host reports it RUNNING at the assigned epoch, the compacted assignment record is republished
+     * with the endpoint, so any reader bootstrapping from the topic learns where the role answers.
+     */
+    private List<BatonEvent> endpointUpdates(Assignments current, ClusterView view, Instant now) {
+        List<BatonEvent> updates = new ArrayList<>();
+        for (Assignment assignment : current.all()) {
+            if (!assignment.isPlaced()) {
+                continue;
+            }
+            ServerView host = view.find(assignment.serverId());
+            if (host == null) {
+                continue;
+            }
+            ReportedRole reported = host.role(assignment.roleId()).orElse(null);
+            if (reported == null || reported.epoch() != assignment.epoch() || reported.state() != RoleState.RUNNING
+                    || reported.endpoint() == null) {
+                continue;
+            }
+            if (!reported.endpoint().equals(publishedEndpoints.get(assignment.roleId()))) {
+                updates.add(new RoleAssignment(UUID.randomUUID(), now, assignment.roleId(), assignment.epoch(),
+                        assignment.serverId(), reported.endpoint(), reasonOf(assignment)));
+                publishedEndpoints.put(assignment.roleId(), reported.endpoint());
+            }
+        }
+        return updates;
+    }
+
+    /** An endpoint update restates the assignment, with the reason of the move that made it. */
+    private MoveReason reasonOf(Assignment assignment) {
+        return reasons.getOrDefault(assignment.roleId(), MoveReason.INITIAL);
+    }
+
+    private void registerNewServers(List<ServerTransition> transitions) {
+        for (ServerTransition transition : transitions) {
+            if (transition instanceof ServerTransition.Joined joined) {
+                ServerRecord known = registered.get(joined.serverId());
+                if (known != null && known.host().equals(joined.host()) && known.kind() == joined.kind()) {
+                    continue;
+                }
+                try {
+                    ServerRecord stored = store.registerServer(
+                            new ServerIdentity(joined.serverId(), joined.host(), joined.kind()),
+                            joined.at());
+                    registered.put(stored.serverId(), stored);
+                } catch (RuntimeException e) {
+                    LOG.warn("Could not register server {} in the store (retried on its next join): {}",
+                            joined.serverId(), e.toString());
+                }
+            }
+        }
+    }
+
+    private void answerManualMoves(Decision decision) {
+        for (PendingMove pending : pendingMoves) {
+            String roleId = pending.request().roleId();
+            Move move = decision.moves().stream()
+                    .filter(m -> m.roleId().equals(roleId) && m.to().equals(pending.request().to()))
+                    .findFirst().orElse(null);
+            Rejection rejection = decision.rejected().stream()
+                    .filter(r -> r.request().equals(pending.request()))
+                    .findFirst().orElse(null);
+            if (move != null) {
+                pending.answer().complete(ManualMoveResult.moved(move));
+            } else if (rejection != null) {
+                pending.answer().complete(ManualMoveResult.rejected(rejection.reason()));
+            } else if (decision.deferredBecause() != null) {
+                pending.answer().complete(ManualMoveResult.rejected("placement is not ready: " + decision.deferredBecause()));
+            } else {
+                pending.answer().complete(ManualMoveResult.rejected("the role did not move"));
+            }
+        }
+        pendingMoves.clear();
+    }
+
+    private void logHolds(List<Hold> holds) {
+        Set<Hold> now = Set.copyOf(holds);
+        for (Hold hold : holds) {
+            if (!lastHolds.contains(hold)) {
+                LOG.info("Role {}: held on {} at epoch {}, {} waits: {}", hold.roleId(),
+                        hold.serverId() == null ? "(nowhere)" : hold.serverId(), hold.epoch(), hold.wanted(), hold.cause());
+            }
+        }
+        lastHolds = now;
+    }
+
+    private void logTransition(ServerTransition transition) {
+        if (transition instanceof ServerTransition.Joined joined) {
+            LOG.info("Server {} joined (incarnation {}, {} {})", joined.serverId(), joined.incarnation(), joined.kind(),
+                    joined.host());
+        } else if (transition instanceof ServerTransition.Up up) {
+            LOG.info("Server {} is UP again (incarnation {})", up.serverId(), up.incarnation());
+        } else if (transition instanceof ServerTransition.Down down) {
+            LOG.warn("Server {} is DOWN: {}", down.serverId(), down.cause());
+        }
+    }
+
+    /** Publishes events that carry no decision (maintenance announcements); a failure is logged, not retried. */
+    private void publishQuietly(List<BatonEvent> events) {
+        try {
+            publisher.publish(events);
+        } catch (EventPublisher.PublishException e) {
+            metrics.publishFailures.increment();
+            LOG.error("Could not publish {}: {}", events.get(0).type().wireName(), e.getMessage());
+        }
+    }
+
+    /** Asks the loop to stop after its current round. */
+    void stop() {
+        running = false;
+        heartbeats.wakeup();
+    }
+
+    @Override
+    public PlacementSnapshot snapshot() {
+        return snapshot;
+    }
+
+    @Override
+    public CompletableFuture<ManualMoveResult> requestMove(ManualMove request) {
+        Objects.requireNonNull(request, "request");
+        CompletableFuture<ManualMoveResult> answer = new CompletableFuture<>();
+        commands.add(new RequestMove(request, answer));
+        return answer;
+    }
+
+    @Override
+    public void rolesChanged() {
+        commands.add(new ReloadRoles());
+    }
+
+    @Override
+    public void maintenanceChanged(String serverId, boolean maintenance, String by) {
+        commands.add(new SetMaintenance(serverId, maintenance, by));
+    }
+}
