@@ -66,7 +66,11 @@ public record KafkaSettings(String bootstrapServers, String namespace, String cl
         return props;
     }
 
-    /** A consumer of string keys and byte values that commits offsets only when told to. */
+    /**
+     * A consumer of string keys and byte values that commits offsets only when told to, and reads only committed
+     * records: the placement leader publishes its decisions in transactions, and a deposed leader's aborted
+     * decisions must never be seen.
+     */
     public Properties consumer(String groupId, String purpose) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -76,6 +80,7 @@ public record KafkaSettings(String bootstrapServers, String namespace, String cl
         }
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         return props;
