@@ -20,7 +20,8 @@ public enum EventType {
     ROLE_CONFIGURED("RoleConfigured", RoleConfigured.class, Topic.CONFIG_EVENTS),
     PROXY_RECONNECTED("ProxyReconnected", ProxyReconnected.class, Topic.PROXY_EVENTS),
     PROXY_RECONNECT_FAILED("ProxyReconnectFailed", ProxyReconnectFailed.class, Topic.PROXY_EVENTS),
-    DEAD_LETTER("DeadLetter", DeadLetter.class, Topic.DEAD_LETTERS);
+    DEAD_LETTER("DeadLetter", DeadLetter.class, Topic.DEAD_LETTERS),
+    PLACEMENT_HEARTBEAT("PlacementHeartbeat", PlacementHeartbeat.class, Topic.PLACEMENT_CONTROL);
 
     /** The schema version writers emit; readers accept exactly the versions they know. */
     public static final int CURRENT_SCHEMA_VERSION = 1;

@@ -23,7 +23,9 @@ public enum Topic {
     /** ProxyReconnected and ProxyReconnectFailed from the gateways. */
     PROXY_EVENTS("proxy-events", "roleId", 3, false, Duration.ofDays(30)),
     /** Records that could not be decoded or validated, with the reason. */
-    DEAD_LETTERS("dead-letters", "original key", 1, false, Duration.ofDays(30));
+    DEAD_LETTERS("dead-letters", "original key", 1, false, Duration.ofDays(30)),
+    /** PlacementHeartbeat: placement-service instances electing their leader; one partition, one order. */
+    PLACEMENT_CONTROL("placement-control", "instanceId", 1, false, Duration.ofHours(1));
 
     public static final String DEFAULT_NAMESPACE = "baton";
 
@@ -71,11 +73,11 @@ public enum Topic {
     }
 
     /**
-     * Whether record timestamps are the broker's append time. True for heartbeats: the failure detector orders
-     * silence on one clock, the broker's, not on the clocks of the agents.
+     * Whether record timestamps are the broker's append time. True for agent and placement heartbeats: silence is
+     * judged on one clock, the broker's, not on the clocks of the senders.
      */
     public boolean logAppendTime() {
-        return this == HEARTBEATS;
+        return this == HEARTBEATS || this == PLACEMENT_CONTROL;
     }
 
     /** Retention of a delete-policy topic; null for a compacted topic. */

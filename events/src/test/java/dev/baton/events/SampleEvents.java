@@ -68,6 +68,8 @@ final class SampleEvents {
                     id(type, 1), OCCURRED_AT, "baton.role-events", 2, 1187, "billing",
                     "RoleMoved: missing required field 'epoch'",
                     "{\"type\":\"RoleMoved\",\"schemaVersion\":1,\"roleId\":\"billing\"}", null, "placement-1");
+            case PLACEMENT_HEARTBEAT -> new PlacementHeartbeat(
+                    id(type, 1), OCCURRED_AT, "placement-1", "3c9e1f07", 5120, 4, true, "http://placement-1:8081");
         };
     }
 
@@ -91,6 +93,8 @@ final class SampleEvents {
             case DEAD_LETTER -> new DeadLetter(
                     id(type, 2), OCCURRED_AT, "baton.heartbeats", 0, 0, null, "empty record value", null, null,
                     "audit-1");
+            case PLACEMENT_HEARTBEAT -> new PlacementHeartbeat(
+                    id(type, 2), OCCURRED_AT, "placement-2", "77b0d2e4", 0, 0, null, null);
             // These types have no optional fields.
             case SERVER_JOINED, SERVER_DOWN, SERVER_UP, MAINTENANCE_STARTED, MAINTENANCE_ENDED,
                     PROXY_RECONNECTED, PROXY_RECONNECT_FAILED -> full(type);
@@ -107,7 +111,8 @@ final class SampleEvents {
                     id(type, 3), OCCURRED_AT, "billing", 1, List.of(), false, 0, null,
                     new PluginSpec("sample", null, null, null), "alice"));
             case HEARTBEAT, ROLE_MOVED, ROLE_STATE_CHANGED, ROLE_UNPLACED, ROLE_ASSIGNMENT, SERVER_JOINED, SERVER_DOWN,
-                    SERVER_UP, MAINTENANCE_STARTED, MAINTENANCE_ENDED, PROXY_RECONNECTED, PROXY_RECONNECT_FAILED ->
+                    SERVER_UP, MAINTENANCE_STARTED, MAINTENANCE_ENDED, PROXY_RECONNECTED, PROXY_RECONNECT_FAILED,
+                    PLACEMENT_HEARTBEAT ->
                     List.of();
         };
     }
