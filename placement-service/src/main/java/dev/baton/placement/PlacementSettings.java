@@ -14,6 +14,9 @@ import java.time.Duration;
  * @param controlPlaneFailover whether standby instances run, so the control plane survives losing one; only
  *     then may a role list the MAIN server
  * @param apiToken bearer token of the admin API (masked in logs)
+ * @param instanceHeartbeatInterval how often the instance announces itself on the placement-control topic
+ * @param leaderTimeout a leader silent for this long is replaced by a standby
+ * @param adminUrl the URL other instances reach this one's admin API at; null to derive it from the HTTP port
  */
 public record PlacementSettings(
         String instanceId,
@@ -27,7 +30,10 @@ public record PlacementSettings(
         DetectorConfig detector,
         PolicyConfig policy,
         boolean controlPlaneFailover,
-        Duration publishTimeout) {
+        Duration publishTimeout,
+        Duration instanceHeartbeatInterval,
+        Duration leaderTimeout,
+        String adminUrl) {
 
     public static final String SERVICE = "placement-service";
 
@@ -71,14 +77,23 @@ public record PlacementSettings(
         }
         boolean controlPlaneFailover = config.bool("control.plane.failover", false);
         Duration publishTimeout = config.duration("publish.timeout", Duration.ofSeconds(5));
+        Duration instanceHeartbeatInterval = config.duration("leader.heartbeat.interval", Duration.ofMillis(100));
+        Duration leaderTimeout = config.duration("leader.timeout", Duration.ofMillis(700));
+        if (leaderTimeout.compareTo(instanceHeartbeatInterval.multipliedBy(3)) < 0) {
+            config.problem("leader.timeout (" + leaderTimeout.toMillis() + " ms) must be at least three "
+                    + "leader.heartbeat.interval (" + instanceHeartbeatInterval.toMillis() + " ms)");
+        }
+        String adminUrl = config.string("admin.url", null);
         return new PlacementSettings(instanceId, kafka, dbUrl, dbUser, dbPassword, httpPort, httpHost, apiToken,
-                detector, policy, controlPlaneFailover, publishTimeout);
+                detector, policy, controlPlaneFailover, publishTimeout, instanceHeartbeatInterval, leaderTimeout,
+                adminUrl);
     }
 
     @Override
     public String toString() {
         return "PlacementSettings[instanceId=" + instanceId + ", kafka=" + kafka + ", dbUrl=" + dbUrl + ", dbUser="
                 + dbUser + ", dbPassword=****, httpPort=" + httpPort + ", apiToken=****, detector=" + detector
-                + ", policy=" + policy + ", controlPlaneFailover=" + controlPlaneFailover + "]";
+                + ", policy=" + policy + ", controlPlaneFailover=" + controlPlaneFailover + ", leaderTimeout="
+                + leaderTimeout + "]";
     }
 }

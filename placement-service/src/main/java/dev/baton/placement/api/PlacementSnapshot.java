@@ -19,6 +19,9 @@ import java.util.Optional;
  * @param view every server with its state and what it reported
  * @param assignments the current assignment of every role
  * @param held roles that would move but wait (failback delay, restart budget...), with why
+ * @param term the leadership term this instance leads in or knows of
+ * @param leaderId the instance that leads, null when none is known
+ * @param leaderAdminUrl where the leader's admin API answers, null when unknown or when this instance leads
  */
 public record PlacementSnapshot(
         Instant at,
@@ -27,7 +30,10 @@ public record PlacementSnapshot(
         String deferredBecause,
         ClusterView view,
         Assignments assignments,
-        List<Hold> held) {
+        List<Hold> held,
+        long term,
+        String leaderId,
+        String leaderAdminUrl) {
 
     public PlacementSnapshot {
         Objects.requireNonNull(at, "at");
@@ -35,6 +41,12 @@ public record PlacementSnapshot(
         Objects.requireNonNull(view, "view");
         Objects.requireNonNull(assignments, "assignments");
         held = List.copyOf(held);
+    }
+
+    /** A snapshot of an instance that leads on its own (no election). */
+    public PlacementSnapshot(Instant at, boolean leader, String instanceId, String deferredBecause, ClusterView view,
+            Assignments assignments, List<Hold> held) {
+        this(at, leader, instanceId, deferredBecause, view, assignments, held, 0, leader ? instanceId : null, null);
     }
 
     /** The server the role is assigned to, if it is placed. */

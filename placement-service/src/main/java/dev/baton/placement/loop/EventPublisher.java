@@ -13,7 +13,7 @@ interface EventPublisher {
     void publish(List<? extends BatonEvent> events);
 
     /** A round's events could not all be published. */
-    final class PublishException extends RuntimeException {
+    class PublishException extends RuntimeException {
         PublishException(String message, Throwable cause) {
             super(message, cause);
         }

@@ -15,6 +15,8 @@ final class LoopMetrics {
     final Counter unplaced;
     final Counter publishFailures;
     final Counter loopErrors;
+    final Counter takeovers;
+    final Counter stepDowns;
     final Timer decisionNanos;
     final AtomicInteger roles;
     private final Map<MoveReason, Counter> moves = new EnumMap<>(MoveReason.class);
@@ -25,6 +27,8 @@ final class LoopMetrics {
         unplaced = registry.counter("baton_placement_unplaced_total");
         publishFailures = registry.counter("baton_placement_publish_failures_total");
         loopErrors = registry.counter("baton_placement_loop_errors_total");
+        takeovers = registry.counter("baton_placement_takeovers_total");
+        stepDowns = registry.counter("baton_placement_step_downs_total");
         decisionNanos = Timer.builder("baton_placement_round").description("one evaluate-decide-publish round")
                 .publishPercentiles(0.5, 0.99).register(registry);
         roles = registry.gauge("baton_placement_roles", new AtomicInteger());

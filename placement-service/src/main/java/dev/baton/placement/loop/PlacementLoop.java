@@ -6,12 +6,14 @@ import dev.baton.events.Heartbeat;
 import dev.baton.events.MaintenanceEnded;
 import dev.baton.events.MaintenanceStarted;
 import dev.baton.events.MoveReason;
+import dev.baton.events.PlacementHeartbeat;
 import dev.baton.events.RoleAssignment;
 import dev.baton.events.RoleState;
 import dev.baton.placement.api.ManualMoveResult;
 import dev.baton.placement.api.PlacementControl;
 import dev.baton.placement.api.PlacementSnapshot;
 import dev.baton.placement.detector.ClusterView;
+import dev.baton.placement.election.LeaderElection;
 import dev.baton.placement.detector.Evaluation;
 import dev.baton.placement.detector.FailureDetector;
 import dev.baton.placement.detector.ReportedRole;
@@ -44,6 +46,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Supplier;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,17 +63,30 @@ import org.slf4j.LoggerFactory;
  *       assignments only once Kafka acknowledged it. A round that fails to publish is decided again.</li>
  * </ol>
  *
- * <p>The detector and the policy hold no I/O; this class is the only place where they meet Kafka and the
- * store. The admin API reads {@link #snapshot()} and queues requests; it never touches the loop's state.
+ * <p>Several instances run this loop; one leads (see {@link LeaderElection}). Every instance reads and evaluates
+ * continuously, so a standby that takes over already knows which servers are alive; only the leader decides and
+ * publishes, in one transaction per round ({@link KafkaLeaderPublisher}). A standby applies the leader's
+ * assignments as they arrive; on taking over it first fences earlier leaders, then reads the assignments to their
+ * end, so role epochs keep increasing across leaders and a move already committed is not made again.
+ *
+ * <p>The detector, the election and the policy hold no I/O; this class is the only place where they meet Kafka
+ * and the store. The admin API reads {@link #snapshot()} and queues requests; it never touches the loop's state.
  */
 public final class PlacementLoop implements PlacementControl, Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(PlacementLoop.class);
+    /** Maintenance announced for an agent's planned leave is requested by "agent <serverId> (...)". */
+    private static final String AGENT_PREFIX = "agent ";
 
     private final String instanceId;
     private final FailureDetector detector;
     private final PlacementPolicy policy;
-    private final KafkaHeartbeatReader heartbeats;
-    private final EventPublisher publisher;
+    private final KafkaInputs inputs;
+    private final KafkaEventPublisher events;
+    private final Supplier<EventPublisher> leaderPublishers;
+    private final LeaderElection election;
+    private final Duration instanceHeartbeatInterval;
+    private final Duration takeoverTimeout;
+    private final String incarnation = UUID.randomUUID().toString();
     private final RoleStore store;
     private final Clock clock;
     private final Duration evaluationInterval;
@@ -91,6 +107,13 @@ public final class PlacementLoop implements PlacementControl, Runnable {
     private Instant lastEvaluation = Instant.EPOCH;
     private volatile PlacementSnapshot snapshot;
     private volatile boolean running = true;
+    private volatile String adminUrl;
+    private EventPublisher leaderPublisher;
+    private boolean leading;
+    private long term;
+    private LeaderElection.Follow following = new LeaderElection.Follow(null, 0, null);
+    private long instanceSequence;
+    private Instant lastInstanceHeartbeat = Instant.EPOCH;
 
     private sealed interface Command {
     }
@@ -107,21 +130,27 @@ public final class PlacementLoop implements PlacementControl, Runnable {
     private record PendingMove(ManualMove request, CompletableFuture<ManualMoveResult> answer) {
     }
 
-    PlacementLoop(String instanceId, FailureDetector detector, PlacementPolicy policy, KafkaHeartbeatReader heartbeats,
-            EventPublisher publisher, RoleStore store, Clock clock, KafkaAssignmentReader.Present present,
-            LoopMetrics metrics) {
+    /**
+     * @param leaderPublishers opens a leader's publisher; opening it fences every earlier leader
+     * @param instanceHeartbeatInterval how often this instance announces itself on the control topic
+     */
+    PlacementLoop(String instanceId, FailureDetector detector, PlacementPolicy policy, LeaderElection election,
+            KafkaInputs inputs, KafkaEventPublisher events, Supplier<EventPublisher> leaderPublishers, RoleStore store,
+            Clock clock, Duration instanceHeartbeatInterval, Duration takeoverTimeout, LoopMetrics metrics) {
         this.instanceId = instanceId;
         this.detector = detector;
         this.policy = policy;
-        this.heartbeats = heartbeats;
-        this.publisher = publisher;
+        this.election = election;
+        this.inputs = inputs;
+        this.events = events;
+        this.leaderPublishers = leaderPublishers;
         this.store = store;
         this.clock = clock;
         this.evaluationInterval = detector.config().evaluationInterval();
+        this.instanceHeartbeatInterval = instanceHeartbeatInterval;
+        this.takeoverTimeout = takeoverTimeout;
         this.metrics = metrics;
-        this.assignments = Assignments.of(present.assignments());
-        this.publishedEndpoints.putAll(present.endpoints());
-        this.reasons.putAll(present.reasons());
+        this.assignments = Assignments.empty();
         loadRoles();
         Instant now = clock.instant();
         for (ServerRecord server : store.servers()) {
@@ -131,13 +160,17 @@ public final class PlacementLoop implements PlacementControl, Runnable {
                 detector.startMaintenance(server.serverId(), now);
             }
         }
-        this.snapshot = new PlacementSnapshot(now, true, instanceId, "starting", detector.evaluate(now).view(),
-                assignments, List.of());
+        this.snapshot = snapshotOf(now, "starting", detector.evaluate(now).view(), List.of());
+    }
+
+    /** Where this instance's admin API answers, announced to the other instances for forwarding. */
+    public void advertiseAdminUrl(String url) {
+        this.adminUrl = url;
     }
 
     @Override
     public void run() {
-        LOG.info("Placement loop {} running: {} roles, {} assignments", instanceId, roles.size(), assignments.all().size());
+        LOG.info("Placement loop {} running: {} roles; standing by until the election decides", instanceId, roles.size());
         while (running) {
             try {
                 round();
@@ -149,21 +182,151 @@ public final class PlacementLoop implements PlacementControl, Runnable {
             }
         }
         pendingMoves.forEach(p -> p.answer().complete(ManualMoveResult.rejected("placement-service is stopping")));
+        if (leaderPublisher instanceof AutoCloseable closeable) {
+            closeQuietly(closeable);
+        }
         LOG.info("Placement loop {} stopped", instanceId);
     }
 
     private void round() {
         Instant due = lastEvaluation.plus(evaluationInterval);
         Duration wait = Duration.between(clock.instant(), due);
-        KafkaHeartbeatReader.Batch batch = heartbeats.poll(wait.isNegative() ? Duration.ZERO : wait);
-        for (KafkaHeartbeatReader.Stamped stamped : batch.heartbeats()) {
-            onHeartbeat(stamped.heartbeat(), stamped.recordTimestamp());
-        }
-        detector.onProgress(batch.progress());
+        consume(inputs.poll(wait.isNegative() ? Duration.ZERO : wait));
         applyCommands();
         Instant now = clock.instant();
+        announce(now);
+        elect(now);
         if (!now.isBefore(due)) {
             evaluate(now);
+        }
+    }
+
+    private void consume(KafkaInputs.Batch batch) {
+        for (KafkaInputs.Stamped<Heartbeat> stamped : batch.heartbeats()) {
+            onHeartbeat(stamped.event(), stamped.recordTimestamp());
+        }
+        detector.onProgress(batch.heartbeatProgress());
+        for (KafkaInputs.Stamped<PlacementHeartbeat> stamped : batch.instances()) {
+            election.onHeartbeat(stamped.event(), stamped.recordTimestamp());
+        }
+        election.onProgress(batch.controlReadThrough());
+        if (!leading) {
+            // The leader's decisions: a standby keeps the present so it can take over without a gap.
+            for (RoleAssignment assignment : batch.assignments()) {
+                applyLeadersAssignment(assignment);
+            }
+        }
+        if (!batch.configurations().isEmpty()) {
+            loadRoles();
+        }
+        for (BatonEvent event : batch.maintenance()) {
+            // Planned leaves ("agent ..." requests) every instance follows from the agents' heartbeats itself.
+            if (event instanceof MaintenanceStarted started && !started.requestedBy().startsWith(AGENT_PREFIX)) {
+                applyMaintenance(new SetMaintenance(started.serverId(), true, started.requestedBy()), false);
+            } else if (event instanceof MaintenanceEnded ended && !ended.requestedBy().startsWith(AGENT_PREFIX)) {
+                applyMaintenance(new SetMaintenance(ended.serverId(), false, ended.requestedBy()), false);
+            }
+        }
+    }
+
+    private void applyLeadersAssignment(RoleAssignment assignment) {
+        Assignment known = assignments.get(assignment.roleId()).orElse(null);
+        if (known != null && assignment.epoch() < known.epoch()) {
+            return;
+        }
+        Assignment next = assignment.serverId() == null
+                ? Assignment.unplaced(assignment.roleId(), assignment.epoch())
+                : Assignment.placed(assignment.roleId(), assignment.epoch(), assignment.serverId());
+        assignments = assignments.with(List.of(next));
+        reasons.put(assignment.roleId(), assignment.reason());
+        if (assignment.endpoint() != null) {
+            publishedEndpoints.put(assignment.roleId(), assignment.endpoint());
+        } else if (known == null || known.epoch() != assignment.epoch()) {
+            publishedEndpoints.remove(assignment.roleId());
+        }
+    }
+
+    /** This instance's heartbeat on the control topic, from the loop's own thread: a stuck loop goes silent. */
+    private void announce(Instant now) {
+        if (Duration.between(lastInstanceHeartbeat, now).compareTo(instanceHeartbeatInterval) < 0) {
+            return;
+        }
+        lastInstanceHeartbeat = now;
+        events.sendAsync(new PlacementHeartbeat(UUID.randomUUID(), now, instanceId, incarnation, instanceSequence++,
+                leading ? term : election.highestTerm(), leading, adminUrl));
+    }
+
+    private void elect(Instant now) {
+        LeaderElection.Verdict verdict = election.evaluate(now, leading, term);
+        if (verdict instanceof LeaderElection.Lead lead) {
+            takeOver(lead);
+        } else if (verdict instanceof LeaderElection.StepDown down) {
+            stepDown(down.reason());
+        } else if (verdict instanceof LeaderElection.Follow follow) {
+            if (!leading && !java.util.Objects.equals(follow.leaderId(), following.leaderId())) {
+                LOG.info("Instance {} stands by; leader: {} (term {})", instanceId,
+                        follow.leaderId() == null ? "none yet" : follow.leaderId(), follow.term());
+            }
+            following = follow;
+        }
+    }
+
+    /**
+     * Takes over: fences earlier leaders by opening the shared transactional id, then reads the assignments to
+     * their end before deciding anything, so nothing an earlier leader committed is decided again.
+     */
+    private void takeOver(LeaderElection.Lead lead) {
+        long started = System.nanoTime();
+        EventPublisher publisher;
+        try {
+            publisher = leaderPublishers.get();
+        } catch (RuntimeException e) {
+            LOG.warn("Instance {} could not take over (term {}): {}", instanceId, lead.term(), e.toString());
+            return;
+        }
+        var end = inputs.assignmentEndOffsets();
+        long deadline = System.nanoTime() + takeoverTimeout.toNanos();
+        while (!inputs.assignmentsReached(end)) {
+            if (System.nanoTime() > deadline) {
+                LOG.warn("Instance {} could not read the assignments within {} ms; not taking over",
+                        instanceId, takeoverTimeout.toMillis());
+                if (publisher instanceof AutoCloseable closeable) {
+                    closeQuietly(closeable);
+                }
+                return;
+            }
+            consume(inputs.poll(Duration.ofMillis(20)));
+        }
+        leaderPublisher = publisher;
+        leading = true;
+        term = lead.term();
+        following = new LeaderElection.Follow(instanceId, term, null);
+        lastInstanceHeartbeat = Instant.EPOCH;
+        announce(clock.instant());
+        metrics.takeovers.increment();
+        LOG.info("Instance {} leads in term {} ({}); took over in {} ms with {} assignments", instanceId, term,
+                lead.reason(), (System.nanoTime() - started) / 1_000_000, assignments.all().size());
+    }
+
+    private void stepDown(String reason) {
+        if (!leading) {
+            return;
+        }
+        leading = false;
+        if (leaderPublisher instanceof AutoCloseable closeable) {
+            closeQuietly(closeable);
+        }
+        leaderPublisher = null;
+        following = new LeaderElection.Follow(null, election.highestTerm(), null);
+        metrics.stepDowns.increment();
+        LOG.warn("Instance {} steps down from term {}: {}", instanceId, term, reason);
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            LOG.debug("close failed: {}", e.toString());
         }
     }
 
@@ -186,15 +349,19 @@ public final class PlacementLoop implements PlacementControl, Runnable {
             if (!operatorMaintenance.contains(serverId)) {
                 detector.startMaintenance(serverId, at);
             }
-            publishQuietly(List.of(new MaintenanceStarted(UUID.randomUUID(), at, serverId,
-                    "agent " + serverId + " (planned leave)")));
+            if (leading) {
+                publishQuietly(List.of(new MaintenanceStarted(UUID.randomUUID(), at, serverId,
+                        AGENT_PREFIX + serverId + " (planned leave)")));
+            }
         } else if (!heartbeat.leaving() && leaving.remove(serverId)) {
             LOG.info("Server {} is back from its planned leave (incarnation {})", serverId, heartbeat.incarnation());
             if (!operatorMaintenance.contains(serverId)) {
                 detector.endMaintenance(serverId, at);
             }
-            publishQuietly(List.of(new MaintenanceEnded(UUID.randomUUID(), at, serverId,
-                    "agent " + serverId + " (restarted)")));
+            if (leading) {
+                publishQuietly(List.of(new MaintenanceEnded(UUID.randomUUID(), at, serverId,
+                        AGENT_PREFIX + serverId + " (restarted)")));
+            }
         }
     }
 
@@ -204,14 +371,18 @@ public final class PlacementLoop implements PlacementControl, Runnable {
             if (command instanceof ReloadRoles) {
                 loadRoles();
             } else if (command instanceof SetMaintenance set) {
-                applyMaintenance(set);
+                applyMaintenance(set, true);
             } else if (command instanceof RequestMove move) {
                 pendingMoves.add(new PendingMove(move.request(), move.answer()));
             }
         }
     }
 
-    private void applyMaintenance(SetMaintenance set) {
+    /**
+     * Applies an operator's maintenance flag. The instance whose API received it announces it on server-events;
+     * the other instances apply it when they read that announcement.
+     */
+    private void applyMaintenance(SetMaintenance set, boolean announce) {
         Instant now = clock.instant();
         boolean changed = set.on() ? operatorMaintenance.add(set.serverId()) : operatorMaintenance.remove(set.serverId());
         if (!changed) {
@@ -227,8 +398,10 @@ public final class PlacementLoop implements PlacementControl, Runnable {
             }
             event = new MaintenanceEnded(UUID.randomUUID(), now, set.serverId(), set.by());
         }
-        LOG.info("Server {}: maintenance {} by {}", set.serverId(), set.on() ? "started" : "ended", set.by());
-        publishQuietly(List.of(event));
+        if (announce) {
+            LOG.info("Server {}: maintenance {} by {}", set.serverId(), set.on() ? "started" : "ended", set.by());
+            publishQuietly(List.of(event));
+        }
     }
 
     private void loadRoles() {
@@ -246,6 +419,17 @@ public final class PlacementLoop implements PlacementControl, Runnable {
         lastEvaluation = now;
         ClusterView view = evaluation.view();
         registerNewServers(evaluation.transitions());
+        if (!leading) {
+            String notLeader = following.leaderId() == null
+                    ? "no placement instance leads yet"
+                    : "this instance is a standby; " + following.leaderId() + " leads";
+            for (PendingMove pending : pendingMoves) {
+                pending.answer().complete(ManualMoveResult.rejected(notLeader));
+            }
+            pendingMoves.clear();
+            snapshot = snapshotOf(now, notLeader, view, List.of());
+            return;
+        }
         List<BatonEvent> events = new ArrayList<>();
         for (ServerTransition transition : evaluation.transitions()) {
             events.add(transition.toEvent(UUID.randomUUID()));
@@ -264,7 +448,10 @@ public final class PlacementLoop implements PlacementControl, Runnable {
         Assignments next = decision.next();
         events.addAll(endpointUpdates(next, view, now));
         try {
-            publisher.publish(events);
+            leaderPublisher.publish(events);
+        } catch (KafkaLeaderPublisher.Fenced e) {
+            stepDown(e.getMessage());
+            return;
         } catch (EventPublisher.PublishException e) {
             // Nothing applied: the same situation is decided again next round.
             metrics.publishFailures.increment();
@@ -290,8 +477,7 @@ public final class PlacementLoop implements PlacementControl, Runnable {
         if (decision.deferredBecause() != null && !decision.deferredBecause().equals(snapshot.deferredBecause())) {
             LOG.info("Placement deferred: {}", decision.deferredBecause());
         }
-        snapshot = new PlacementSnapshot(now, true, instanceId, decision.deferredBecause(), view, assignments,
-                decision.held());
+        snapshot = snapshotOf(now, decision.deferredBecause(), view, decision.held());
         metrics.decisionNanos.record(Duration.ofNanos(System.nanoTime() - started));
     }
 
@@ -392,20 +578,26 @@ public final class PlacementLoop implements PlacementControl, Runnable {
         }
     }
 
+    private PlacementSnapshot snapshotOf(Instant now, String deferredBecause, ClusterView view, List<Hold> held) {
+        return new PlacementSnapshot(now, leading, instanceId, deferredBecause, view, assignments, held,
+                leading ? term : following.term(), leading ? instanceId : following.leaderId(),
+                leading ? null : following.leaderAdminUrl());
+    }
+
     /** Publishes events that carry no decision (maintenance announcements); a failure is logged, not retried. */
-    private void publishQuietly(List<BatonEvent> events) {
+    private void publishQuietly(List<BatonEvent> announcements) {
         try {
-            publisher.publish(events);
+            events.publish(announcements);
         } catch (EventPublisher.PublishException e) {
             metrics.publishFailures.increment();
-            LOG.error("Could not publish {}: {}", events.get(0).type().wireName(), e.getMessage());
+            LOG.error("Could not publish {}: {}", announcements.get(0).type().wireName(), e.getMessage());
         }
     }
 
     /** Asks the loop to stop after its current round. */
     void stop() {
         running = false;
-        heartbeats.wakeup();
+        inputs.wakeup();
     }
 
     @Override

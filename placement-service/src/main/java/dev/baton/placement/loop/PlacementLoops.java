@@ -3,6 +3,7 @@ package dev.baton.placement.loop;
 import dev.baton.events.EventCodec;
 import dev.baton.placement.PlacementSettings;
 import dev.baton.placement.detector.FailureDetector;
+import dev.baton.placement.election.LeaderElection;
 import dev.baton.placement.policy.PlacementPolicy;
 import dev.baton.placement.store.RoleStore;
 import dev.baton.runtime.kafka.DeadLetters;
@@ -14,43 +15,44 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Builds a placement loop with its Kafka adapters and runs it on its own thread. Blocking start-up (reading the
- * assignments topic) happens in {@link #start}; stopping closes the Kafka clients after the loop's last round.
+ * Builds a placement loop with its Kafka adapters and runs it on its own thread; stopping closes the Kafka
+ * clients after the loop's last round.
  */
 public final class PlacementLoops implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PlacementLoops.class);
 
     private final PlacementLoop loop;
     private final Thread thread;
-    private final KafkaHeartbeatReader heartbeats;
-    private final KafkaDecisionPublisher publisher;
+    private final KafkaInputs inputs;
+    private final KafkaEventPublisher events;
     private final KafkaProducer<String, byte[]> deadLetterProducer;
 
-    private PlacementLoops(PlacementLoop loop, KafkaHeartbeatReader heartbeats, KafkaDecisionPublisher publisher,
+    private PlacementLoops(PlacementLoop loop, KafkaInputs inputs, KafkaEventPublisher events,
             KafkaProducer<String, byte[]> deadLetterProducer) {
         this.loop = loop;
-        this.heartbeats = heartbeats;
-        this.publisher = publisher;
+        this.inputs = inputs;
+        this.events = events;
         this.deadLetterProducer = deadLetterProducer;
         this.thread = new Thread(loop, "placement-loop");
     }
 
-    /** Reads the present assignments, then starts the loop thread. */
+    /** Connects the Kafka clients and starts the loop thread. */
     public static PlacementLoops start(PlacementSettings settings, RoleStore store, MeterRegistry registry, Clock clock) {
         EventCodec codec = new EventCodec();
-        Duration startTimeout = Duration.ofSeconds(30);
-        KafkaAssignmentReader.Present present = KafkaAssignmentReader.read(settings.kafka(), codec, startTimeout);
         KafkaProducer<String, byte[]> deadLetterProducer = new KafkaProducer<>(settings.kafka().producer("dead-letters"));
         DeadLetters deadLetters = new DeadLetters(deadLetterProducer, settings.kafka(),
                 PlacementSettings.SERVICE + "/" + settings.instanceId(), codec, clock);
-        // Read back twice the failure timeout: enough to know at once which servers are alive after a restart.
-        KafkaHeartbeatReader heartbeats = new KafkaHeartbeatReader(settings.kafka(), settings.instanceId(), codec,
-                deadLetters, clock, settings.detector().failureTimeout().multipliedBy(2));
-        KafkaDecisionPublisher publisher = new KafkaDecisionPublisher(settings.kafka(), codec, settings.publishTimeout());
+        // Read back twice the failure timeout: enough to know at once which servers (and instances) are alive.
+        KafkaInputs inputs = new KafkaInputs(settings.kafka(), codec, deadLetters, clock,
+                settings.detector().failureTimeout().multipliedBy(2));
+        KafkaEventPublisher events = new KafkaEventPublisher(settings.kafka(), codec, settings.publishTimeout());
         FailureDetector detector = new FailureDetector(settings.detector(), clock.instant());
+        LeaderElection election = new LeaderElection(settings.instanceId(), settings.leaderTimeout(), clock.instant());
         PlacementLoop loop = new PlacementLoop(settings.instanceId(), detector, new PlacementPolicy(settings.policy()),
-                heartbeats, publisher, store, clock, present, new LoopMetrics(registry));
-        PlacementLoops loops = new PlacementLoops(loop, heartbeats, publisher, deadLetterProducer);
+                election, inputs, events,
+                () -> new KafkaLeaderPublisher(settings.kafka(), settings.instanceId(), codec, settings.publishTimeout()),
+                store, clock, settings.instanceHeartbeatInterval(), settings.publishTimeout(), new LoopMetrics(registry));
+        PlacementLoops loops = new PlacementLoops(loop, inputs, events, deadLetterProducer);
         loops.thread.start();
         return loops;
     }
@@ -71,8 +73,8 @@ public final class PlacementLoops implements AutoCloseable {
         if (thread.isAlive()) {
             LOG.warn("Placement loop did not stop within 10 s");
         }
-        heartbeats.close();
-        publisher.close();
+        inputs.close();
+        events.close();
         deadLetterProducer.close(Duration.ofSeconds(2));
     }
 }

@@ -7,7 +7,8 @@ import java.util.Optional;
 
 /**
  * Role and server configuration, persisted (PostgreSQL in production). Blocking: never call it on an event
- * loop. Every mutation returns what is stored afterwards.
+ * loop. Every mutation returns what is stored afterwards. Any method throws {@link RoleStoreException.Unavailable}
+ * when the store cannot be reached.
  */
 public interface RoleStore {
 
@@ -31,7 +32,7 @@ public interface RoleStore {
     Optional<ServerRecord> setMaintenance(String serverId, boolean maintenance, String by);
 
     /**
-     * Stores a new role at version 1.
+     * Stores a new role at version 1 (the version of {@code role} is ignored).
      *
      * @throws RoleStoreException.Conflict when the role exists
      */

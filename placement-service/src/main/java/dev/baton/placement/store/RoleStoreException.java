@@ -6,6 +6,10 @@ public sealed class RoleStoreException extends RuntimeException {
         super(message);
     }
 
+    RoleStoreException(String message, Throwable cause) {
+        super(message, cause);
+    }
+
     /** The role (or server) does not exist. */
     public static final class NotFound extends RoleStoreException {
         public NotFound(String message) {
@@ -17,6 +21,17 @@ public sealed class RoleStoreException extends RuntimeException {
     public static final class Conflict extends RoleStoreException {
         public Conflict(String message) {
             super(message);
+        }
+    }
+
+    /**
+     * The store could not be reached or gave up (connection lost, pool exhausted, database shutting down,
+     * serialization failure). Retriable: the same call may succeed later. A mutation failing this way was not
+     * applied, except when the connection broke while committing, where the outcome is unknown: read back.
+     */
+    public static final class Unavailable extends RoleStoreException {
+        public Unavailable(String message, Throwable cause) {
+            super(message, cause);
         }
     }
 }

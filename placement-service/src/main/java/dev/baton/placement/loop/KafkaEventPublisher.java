@@ -15,18 +15,18 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
- * Publishes the placement's decisions and server transitions: each event to its topic under its key, with an
- * idempotent {@code acks=all} producer. {@link #publish} returns only once Kafka acknowledged every event of the
- * round, so the loop applies a decision to its state only after it is durable.
+ * Publishes what is not a placement decision (instance heartbeats, maintenance announcements): each event to its
+ * topic under its key, with an idempotent {@code acks=all} producer outside any transaction. Decisions go through
+ * {@link KafkaLeaderPublisher}.
  */
-final class KafkaDecisionPublisher implements EventPublisher, AutoCloseable {
+final class KafkaEventPublisher implements EventPublisher, AutoCloseable {
     private final KafkaProducer<String, byte[]> producer;
     private final KafkaSettings settings;
     private final EventCodec codec;
     private final Duration timeout;
 
-    KafkaDecisionPublisher(KafkaSettings settings, EventCodec codec, Duration timeout) {
-        this.producer = new KafkaProducer<>(settings.producer("decisions"));
+    KafkaEventPublisher(KafkaSettings settings, EventCodec codec, Duration timeout) {
+        this.producer = new KafkaProducer<>(settings.producer("events"));
         this.settings = settings;
         this.codec = codec;
         this.timeout = timeout;
@@ -59,6 +59,11 @@ final class KafkaDecisionPublisher implements EventPublisher, AutoCloseable {
         } catch (TimeoutException e) {
             throw new EventPublisher.PublishException("publishing not acknowledged within " + timeout.toMillis() + " ms", e);
         }
+    }
+
+    /** Sends without waiting; a failure is logged by the caller's callback, if any. */
+    void sendAsync(BatonEvent event) {
+        producer.send(new ProducerRecord<>(settings.topic(event.topic()), event.key(), codec.encode(event)));
     }
 
     @Override

@@ -1,0 +1,84 @@
+-- Views for operators (psql) and for the API. A repeatable migration: Flyway re-applies it whenever it changes.
+DROP VIEW IF EXISTS failover_timeline;
+DROP VIEW IF EXISTS role_moves;
+
+-- One row per RoleMoved: why and where a role moved. Instants in the payload are ISO-8601 with 'Z', which
+-- PostgreSQL parses whatever the session's time zone.
+CREATE VIEW role_moves AS
+SELECT e.event_id                                   AS move_event_id,
+       e.role_id,
+       e.epoch,
+       e.payload ->> 'from'                         AS from_server,
+       e.payload ->> 'to'                           AS to_server,
+       e.payload ->> 'reason'                       AS reason,
+       e.payload ->> 'cause'                        AS cause,
+       (e.payload ->> 'detectedAt')::timestamptz    AS detected_at,
+       (e.payload ->> 'decidedAt')::timestamptz     AS decided_at,
+       e.occurred_at                                AS moved_at,
+       e.recorded_at
+FROM events e
+WHERE e.type = 'RoleMoved';
+
+-- One row per RoleMoved with what followed: when the failure was detected, when the move was decided, when
+-- the role was RUNNING on its new host and when the gateway reconnected its clients, and the milliseconds
+-- between them. A step that has not happened (yet) is NULL, and so is every duration that needs it.
+CREATE VIEW failover_timeline AS
+SELECT m.move_event_id,
+       m.role_id,
+       m.epoch,
+       m.from_server,
+       m.to_server,
+       m.reason,
+       m.cause,
+       m.moved_at,
+       t.server_down_detected_at,
+       m.decided_at,
+       running.running_at,
+       proxy.clients_reconnected_at,
+       proxy.connections_moved,
+       round(extract(epoch FROM (m.decided_at - t.server_down_detected_at)) * 1000)::bigint
+           AS detect_to_decide_ms,
+       round(extract(epoch FROM (running.running_at - m.decided_at)) * 1000)::bigint
+           AS decide_to_running_ms,
+       round(extract(epoch FROM (proxy.clients_reconnected_at - running.running_at)) * 1000)::bigint
+           AS running_to_reconnected_ms,
+       -- How long clients were cut off as Baton saw it: from detection (or, for a planned move, the decision)
+       -- to the reconnection.
+       round(extract(epoch FROM (proxy.clients_reconnected_at
+                                 - coalesce(t.server_down_detected_at, m.decided_at))) * 1000)::bigint
+           AS total_ms
+FROM role_moves m
+-- The detection time is the move's own detectedAt; failing that, the ServerDown of the old host published
+-- after the role had moved onto it (its previous move) and no later than this decision.
+LEFT JOIN LATERAL (
+    SELECT coalesce(m.detected_at, (
+               SELECT d.occurred_at
+               FROM events d
+               WHERE m.from_server IS NOT NULL
+                 AND d.type = 'ServerDown'
+                 AND d.server_id = m.from_server
+                 AND d.occurred_at <= m.decided_at
+                 AND d.occurred_at > coalesce((
+                         SELECT max(p.decided_at)
+                         FROM role_moves p
+                         WHERE p.role_id = m.role_id AND p.epoch < m.epoch), '-infinity'::timestamptz)
+               ORDER BY d.occurred_at DESC, d.event_id DESC
+               LIMIT 1)) AS server_down_detected_at
+) t ON true
+LEFT JOIN LATERAL (
+    SELECT min(r.occurred_at) AS running_at
+    FROM events r
+    WHERE r.type = 'RoleStateChanged'
+      AND r.role_id = m.role_id
+      AND r.epoch = m.epoch
+      AND r.server_id = m.to_server
+      AND r.payload ->> 'state' = 'RUNNING'
+) running ON true
+LEFT JOIN LATERAL (
+    SELECT min(p.occurred_at) AS clients_reconnected_at,
+           sum((p.payload ->> 'connectionsMoved')::bigint) AS connections_moved
+    FROM events p
+    WHERE p.type = 'ProxyReconnected'
+      AND p.role_id = m.role_id
+      AND p.epoch = m.epoch
+) proxy ON true;

@@ -1,0 +1,211 @@
+package dev.baton.placement.loop;
+
+import dev.baton.events.BatonEvent;
+import dev.baton.events.EventCodec;
+import dev.baton.events.EventDecodingException;
+import dev.baton.events.Heartbeat;
+import dev.baton.events.MaintenanceEnded;
+import dev.baton.events.MaintenanceStarted;
+import dev.baton.events.PlacementHeartbeat;
+import dev.baton.events.RoleAssignment;
+import dev.baton.events.RoleConfigured;
+import dev.baton.events.Topic;
+import dev.baton.placement.detector.ConsumerProgress;
+import dev.baton.runtime.kafka.DeadLetters;
+import dev.baton.runtime.kafka.KafkaSettings;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything the placement loop reads, through one consumer with every partition assigned (no consumer group,
+ * so no rebalance can hide a partition), polled from the loop's thread:
+ * <ul>
+ *   <li>heartbeats, from a little before now, so a restarted instance knows at once who is alive;</li>
+ *   <li>placement-control, from a little before now, for the leader election;</li>
+ *   <li>role-assignments, from the beginning: the present assignment of every role, kept current while this
+ *       instance stands by (the leader's decisions arrive here);</li>
+ *   <li>config-events and server-events, from the end: a role configured or a server put in maintenance through
+ *       any instance's admin API.</li>
+ * </ul>
+ * After every poll it reports, per stream, how far it has read: per partition the poll's start when its lag is
+ * 0, otherwise the timestamp of the last record read from it; the minimum over the stream's partitions. Record
+ * timestamps of heartbeats and placement-control are the broker's append times. Undecodable records go to the
+ * dead-letter topic and are skipped.
+ */
+final class KafkaInputs implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaInputs.class);
+
+    record Stamped<T>(T event, Instant recordTimestamp) {
+    }
+
+    /** One poll's worth, sorted by stream. */
+    record Batch(
+            List<Stamped<Heartbeat>> heartbeats,
+            ConsumerProgress heartbeatProgress,
+            List<Stamped<PlacementHeartbeat>> instances,
+            Instant controlReadThrough,
+            List<RoleAssignment> assignments,
+            List<RoleConfigured> configurations,
+            List<BatonEvent> maintenance) {
+    }
+
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final EventCodec codec;
+    private final DeadLetters deadLetters;
+    private final Clock clock;
+    private final KafkaSettings settings;
+    private final List<TopicPartition> heartbeatPartitions;
+    private final List<TopicPartition> controlPartitions;
+    private final List<TopicPartition> assignmentPartitions;
+    private final Map<TopicPartition, Instant> lastTimestamp = new HashMap<>();
+
+    KafkaInputs(KafkaSettings settings, EventCodec codec, DeadLetters deadLetters, Clock clock, Duration lookBack) {
+        this.settings = settings;
+        this.consumer = new KafkaConsumer<>(settings.consumer(null, "placement-inputs"));
+        this.codec = codec;
+        this.deadLetters = deadLetters;
+        this.clock = clock;
+        this.heartbeatPartitions = partitions(Topic.HEARTBEATS);
+        this.controlPartitions = partitions(Topic.PLACEMENT_CONTROL);
+        this.assignmentPartitions = partitions(Topic.ROLE_ASSIGNMENTS);
+        List<TopicPartition> configPartitions = partitions(Topic.CONFIG_EVENTS);
+        List<TopicPartition> serverPartitions = partitions(Topic.SERVER_EVENTS);
+        List<TopicPartition> all = new ArrayList<>();
+        all.addAll(heartbeatPartitions);
+        all.addAll(controlPartitions);
+        all.addAll(assignmentPartitions);
+        all.addAll(configPartitions);
+        all.addAll(serverPartitions);
+        consumer.assign(all);
+        seekBack(heartbeatPartitions, lookBack);
+        seekBack(controlPartitions, lookBack);
+        consumer.seekToBeginning(assignmentPartitions);
+        consumer.seekToEnd(configPartitions);
+        consumer.seekToEnd(serverPartitions);
+    }
+
+    private List<TopicPartition> partitions(Topic topic) {
+        String name = settings.topic(topic);
+        return consumer.partitionsFor(name, Duration.ofSeconds(30)).stream()
+                .map(info -> new TopicPartition(name, info.partition()))
+                .toList();
+    }
+
+    private void seekBack(List<TopicPartition> partitions, Duration lookBack) {
+        long from = clock.instant().minus(lookBack).toEpochMilli();
+        Map<TopicPartition, Long> query = new HashMap<>();
+        partitions.forEach(tp -> query.put(tp, from));
+        Map<TopicPartition, OffsetAndTimestamp> offsets = consumer.offsetsForTimes(query, Duration.ofSeconds(30));
+        List<TopicPartition> toEnd = new ArrayList<>();
+        for (TopicPartition tp : partitions) {
+            OffsetAndTimestamp found = offsets.get(tp);
+            if (found == null) {
+                toEnd.add(tp);
+            } else {
+                consumer.seek(tp, found.offset());
+            }
+        }
+        consumer.seekToEnd(toEnd);
+    }
+
+    /** Polls once (up to {@code timeout}); never throws for a bad record. */
+    Batch poll(Duration timeout) {
+        Instant pollStartedAt = clock.instant();
+        ConsumerRecords<String, byte[]> records = consumer.poll(timeout);
+        List<Stamped<Heartbeat>> heartbeats = new ArrayList<>();
+        List<Stamped<PlacementHeartbeat>> instances = new ArrayList<>();
+        List<RoleAssignment> assignments = new ArrayList<>();
+        List<RoleConfigured> configurations = new ArrayList<>();
+        List<BatonEvent> maintenance = new ArrayList<>();
+        for (ConsumerRecord<String, byte[]> record : records) {
+            Instant timestamp = Instant.ofEpochMilli(record.timestamp());
+            lastTimestamp.merge(new TopicPartition(record.topic(), record.partition()), timestamp,
+                    (a, b) -> a.isAfter(b) ? a : b);
+            if (record.value() == null) {
+                continue; // a tombstone on a compacted topic
+            }
+            BatonEvent event;
+            try {
+                event = codec.decode(record.value());
+            } catch (EventDecodingException e) {
+                deadLetters.publish(record, e.getMessage());
+                continue;
+            }
+            if (event instanceof Heartbeat heartbeat) {
+                heartbeats.add(new Stamped<>(heartbeat, timestamp));
+            } else if (event instanceof PlacementHeartbeat instance) {
+                instances.add(new Stamped<>(instance, timestamp));
+            } else if (event instanceof RoleAssignment assignment) {
+                assignments.add(assignment);
+            } else if (event instanceof RoleConfigured configured) {
+                configurations.add(configured);
+            } else if (event instanceof MaintenanceStarted || event instanceof MaintenanceEnded) {
+                maintenance.add(event);
+            } else if (!record.topic().equals(settings.topic(Topic.SERVER_EVENTS))) {
+                LOG.warn("Ignoring {} on {}: not expected there", event.type().wireName(), record.topic());
+            }
+        }
+        return new Batch(heartbeats, heartbeatProgress(pollStartedAt), instances,
+                readThrough(controlPartitions, pollStartedAt), assignments, configurations, maintenance);
+    }
+
+    private ConsumerProgress heartbeatProgress(Instant pollStartedAt) {
+        Instant through = readThrough(heartbeatPartitions, pollStartedAt);
+        return through.equals(pollStartedAt) ? ConsumerProgress.caughtUp(pollStartedAt) : ConsumerProgress.behind(through);
+    }
+
+    private Instant readThrough(List<TopicPartition> partitions, Instant pollStartedAt) {
+        Instant readThrough = pollStartedAt;
+        for (TopicPartition tp : partitions) {
+            OptionalLong lag = consumer.currentLag(tp);
+            if (lag.isPresent() && lag.getAsLong() == 0) {
+                continue;
+            }
+            // Unknown lag and nothing read yet: nothing can be said about this partition.
+            Instant last = lastTimestamp.getOrDefault(tp, Instant.EPOCH);
+            if (last.isBefore(readThrough)) {
+                readThrough = last;
+            }
+        }
+        return readThrough;
+    }
+
+    /** Whether the role-assignments partitions have been read up to {@code end}. */
+    boolean assignmentsReached(Map<TopicPartition, Long> end) {
+        return end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
+    }
+
+    /** The current end (last stable) offsets of role-assignments: what a new leader must read before deciding. */
+    Map<TopicPartition, Long> assignmentEndOffsets() {
+        return consumer.endOffsets(assignmentPartitions, Duration.ofSeconds(10));
+    }
+
+    Set<TopicPartition> assignment() {
+        return consumer.assignment();
+    }
+
+    /** Wakes a blocked poll from another thread, to stop quickly. */
+    void wakeup() {
+        consumer.wakeup();
+    }
+
+    @Override
+    public void close() {
+        consumer.close(CloseOptions.timeout(Duration.ofSeconds(2)));
+    }
+}
