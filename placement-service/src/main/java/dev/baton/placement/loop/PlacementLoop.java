@@ -84,7 +84,6 @@ public final class PlacementLoop implements PlacementControl, Runnable {
     private final KafkaEventPublisher events;
     private final Supplier<EventPublisher> leaderPublishers;
     private final LeaderElection election;
-    private final Duration instanceHeartbeatInterval;
     private final Duration takeoverTimeout;
     private final String incarnation = UUID.randomUUID().toString();
     private final RoleStore store;
@@ -109,11 +108,13 @@ public final class PlacementLoop implements PlacementControl, Runnable {
     private volatile boolean running = true;
     private volatile String adminUrl;
     private EventPublisher leaderPublisher;
-    private boolean leading;
-    private long term;
+    private volatile boolean leading;
+    private volatile long term;
+    private volatile long highestTermSeen;
+    /** When the loop last made progress (System.nanoTime): the heartbeat thread goes silent when it stalls. */
+    private volatile long progressNanos = System.nanoTime();
     private LeaderElection.Follow following = new LeaderElection.Follow(null, 0, null);
     private long instanceSequence;
-    private Instant lastInstanceHeartbeat = Instant.EPOCH;
 
     private sealed interface Command {
     }
@@ -132,11 +133,10 @@ public final class PlacementLoop implements PlacementControl, Runnable {
 
     /**
      * @param leaderPublishers opens a leader's publisher; opening it fences every earlier leader
-     * @param instanceHeartbeatInterval how often this instance announces itself on the control topic
      */
     PlacementLoop(String instanceId, FailureDetector detector, PlacementPolicy policy, LeaderElection election,
             KafkaInputs inputs, KafkaEventPublisher events, Supplier<EventPublisher> leaderPublishers, RoleStore store,
-            Clock clock, Duration instanceHeartbeatInterval, Duration takeoverTimeout, LoopMetrics metrics) {
+            Clock clock, Duration takeoverTimeout, LoopMetrics metrics) {
         this.instanceId = instanceId;
         this.detector = detector;
         this.policy = policy;
@@ -147,7 +147,6 @@ public final class PlacementLoop implements PlacementControl, Runnable {
         this.store = store;
         this.clock = clock;
         this.evaluationInterval = detector.config().evaluationInterval();
-        this.instanceHeartbeatInterval = instanceHeartbeatInterval;
         this.takeoverTimeout = takeoverTimeout;
         this.metrics = metrics;
         this.assignments = Assignments.empty();
@@ -189,12 +188,13 @@ public final class PlacementLoop implements PlacementControl, Runnable {
     }
 
     private void round() {
+        progressNanos = System.nanoTime();
         Instant due = lastEvaluation.plus(evaluationInterval);
         Duration wait = Duration.between(clock.instant(), due);
         consume(inputs.poll(wait.isNegative() ? Duration.ZERO : wait));
         applyCommands();
         Instant now = clock.instant();
-        announce(now);
+        highestTermSeen = election.highestTerm();
         elect(now);
         if (!now.isBefore(due)) {
             evaluate(now);
@@ -246,14 +246,18 @@ public final class PlacementLoop implements PlacementControl, Runnable {
         }
     }
 
-    /** This instance's heartbeat on the control topic, from the loop's own thread: a stuck loop goes silent. */
-    private void announce(Instant now) {
-        if (Duration.between(lastInstanceHeartbeat, now).compareTo(instanceHeartbeatInterval) < 0) {
+    /**
+     * Sends this instance's heartbeat on the control topic. Called every heartbeat interval from a thread of its
+     * own, so a long round (a takeover, a slow commit) does not look like a dead leader; but it sends nothing once
+     * the loop has made no progress for half the leader timeout, so a stuck loop does go silent and is replaced.
+     */
+    synchronized void announce(Duration stallLimit) {
+        if (!running || System.nanoTime() - progressNanos > stallLimit.toNanos()) {
             return;
         }
-        lastInstanceHeartbeat = now;
-        events.sendAsync(new PlacementHeartbeat(UUID.randomUUID(), now, instanceId, incarnation, instanceSequence++,
-                leading ? term : election.highestTerm(), leading, adminUrl));
+        boolean lead = leading;
+        events.sendAsync(new PlacementHeartbeat(UUID.randomUUID(), clock.instant(), instanceId, incarnation,
+                instanceSequence++, lead ? term : highestTermSeen, lead, adminUrl));
     }
 
     private void elect(Instant now) {
@@ -280,6 +284,7 @@ public final class PlacementLoop implements PlacementControl, Runnable {
         EventPublisher publisher;
         try {
             publisher = leaderPublishers.get();
+            progressNanos = System.nanoTime();
         } catch (RuntimeException e) {
             LOG.warn("Instance {} could not take over (term {}): {}", instanceId, lead.term(), e.toString());
             return;
@@ -296,13 +301,12 @@ public final class PlacementLoop implements PlacementControl, Runnable {
                 return;
             }
             consume(inputs.poll(Duration.ofMillis(20)));
+            progressNanos = System.nanoTime();
         }
         leaderPublisher = publisher;
         leading = true;
         term = lead.term();
         following = new LeaderElection.Follow(instanceId, term, null);
-        lastInstanceHeartbeat = Instant.EPOCH;
-        announce(clock.instant());
         metrics.takeovers.increment();
         LOG.info("Instance {} leads in term {} ({}); took over in {} ms with {} assignments", instanceId, term,
                 lead.reason(), (System.nanoTime() - started) / 1_000_000, assignments.all().size());

@@ -10,6 +10,9 @@ import dev.baton.runtime.kafka.DeadLetters;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +29,11 @@ public final class PlacementLoops implements AutoCloseable {
     private final KafkaInputs inputs;
     private final KafkaEventPublisher events;
     private final KafkaProducer<String, byte[]> deadLetterProducer;
+    private final ScheduledExecutorService announcer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "placement-announcer");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     private PlacementLoops(PlacementLoop loop, KafkaInputs inputs, KafkaEventPublisher events,
             KafkaProducer<String, byte[]> deadLetterProducer) {
@@ -51,9 +59,18 @@ public final class PlacementLoops implements AutoCloseable {
         PlacementLoop loop = new PlacementLoop(settings.instanceId(), detector, new PlacementPolicy(settings.policy()),
                 election, inputs, events,
                 () -> new KafkaLeaderPublisher(settings.kafka(), settings.instanceId(), codec, settings.publishTimeout()),
-                store, clock, settings.instanceHeartbeatInterval(), settings.publishTimeout(), new LoopMetrics(registry));
+                store, clock, settings.publishTimeout(), new LoopMetrics(registry));
         PlacementLoops loops = new PlacementLoops(loop, inputs, events, deadLetterProducer);
         loops.thread.start();
+        Duration interval = settings.instanceHeartbeatInterval();
+        Duration stallLimit = settings.leaderTimeout().dividedBy(2);
+        loops.announcer.scheduleAtFixedRate(() -> {
+            try {
+                loop.announce(stallLimit);
+            } catch (RuntimeException e) {
+                LOG.warn("Could not send the instance heartbeat: {}", e.toString());
+            }
+        }, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
         return loops;
     }
 
@@ -64,6 +81,7 @@ public final class PlacementLoops implements AutoCloseable {
 
     @Override
     public void close() {
+        announcer.shutdownNow();
         loop.stop();
         try {
             thread.join(Duration.ofSeconds(10).toMillis());

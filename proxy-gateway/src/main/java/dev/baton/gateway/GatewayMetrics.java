@@ -1,0 +1,170 @@
+package dev.baton.gateway;
+
+import dev.baton.gateway.connection.SwitchCause;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The gateway's Prometheus meters ({@code baton_gateway_*}), tagged by role. The data path updates plain atomics
+ * resolved once per role, never looking meters up per chunk; gauges read the same atomics, so a scrape or a test
+ * may read them from any thread.
+ */
+public final class GatewayMetrics {
+    private final MeterRegistry registry;
+    private final ConcurrentHashMap<String, RoleMeters> roles = new ConcurrentHashMap<>();
+    private final Counter recordsSkipped;
+
+    public GatewayMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.recordsSkipped = Counter.builder("baton.gateway.records.skipped")
+                .description("Kafka records the gateway could not decode or did not expect, skipped with a warning")
+                .register(registry);
+    }
+
+    public void recordSkipped() {
+        recordsSkipped.increment();
+    }
+
+    /** The meters of {@code roleId}, created on first use. */
+    public RoleMeters role(String roleId) {
+        return roles.computeIfAbsent(roleId, id -> new RoleMeters(registry, id));
+    }
+
+    /** The meters of one role. */
+    public static final class RoleMeters {
+        private final AtomicInteger openConnections = new AtomicInteger();
+        private final AtomicInteger switchingConnections = new AtomicInteger();
+        private final AtomicInteger pausedClients = new AtomicInteger();
+        private final AtomicLong bufferedBytes = new AtomicLong();
+        private final AtomicLong staleEvents = new AtomicLong();
+        private final Counter bytesToUpstream;
+        private final Counter bytesToClient;
+        private final Counter switchesMove;
+        private final Counter switchesLost;
+        private final Counter reconnectFailures;
+        private final Counter connectFailures;
+        private final Timer switchDuration;
+
+        RoleMeters(MeterRegistry registry, String roleId) {
+            Gauge.builder("baton.gateway.connections.open", openConnections, AtomicInteger::get)
+                    .description("Client connections open through the gateway").tag("role", roleId).register(registry);
+            Gauge.builder("baton.gateway.connections.switching", switchingConnections, AtomicInteger::get)
+                    .description("Client connections waiting for an upstream").tag("role", roleId).register(registry);
+            Gauge.builder("baton.gateway.clients.paused", pausedClients, AtomicInteger::get)
+                    .description("Client connections the gateway stopped reading: their upstream's write queue or"
+                            + " their switch buffer is full")
+                    .tag("role", roleId).register(registry);
+            Gauge.builder("baton.gateway.buffered", bufferedBytes, AtomicLong::get)
+                    .description("Bytes the gateway holds for the role's connections: held during switches plus"
+                            + " written to a socket and not yet flushed")
+                    .baseUnit("bytes").tag("role", roleId).register(registry);
+            Gauge.builder("baton.gateway.events.stale", staleEvents, AtomicLong::get)
+                    .description("Routing events ignored because their epoch was below the newest seen")
+                    .tag("role", roleId).register(registry);
+            bytesToUpstream = Counter.builder("baton.gateway.forwarded").baseUnit("bytes")
+                    .description("Bytes forwarded").tags("role", roleId, "direction", "upstream").register(registry);
+            bytesToClient = Counter.builder("baton.gateway.forwarded").baseUnit("bytes")
+                    .description("Bytes forwarded").tags("role", roleId, "direction", "client").register(registry);
+            switchesMove = switches(registry, roleId, SwitchCause.MOVE);
+            switchesLost = switches(registry, roleId, SwitchCause.UPSTREAM_LOST);
+            reconnectFailures = Counter.builder("baton.gateway.reconnect.failures")
+                    .description("Client connections closed because their switch did not complete in time")
+                    .tag("role", roleId).register(registry);
+            connectFailures = Counter.builder("baton.gateway.connect.failures")
+                    .description("New client connections closed because no upstream was reachable in time")
+                    .tag("role", roleId).register(registry);
+            switchDuration = Timer.builder("baton.gateway.switch.duration")
+                    .description("How long a client connection was without an upstream before it was re-pointed")
+                    .tag("role", roleId).publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(60))
+                    .register(registry);
+        }
+
+        private static Counter switches(MeterRegistry registry, String roleId, SwitchCause cause) {
+            return Counter.builder("baton.gateway.switches")
+                    .description("Client connections re-pointed to a new upstream")
+                    .tags("role", roleId, "cause", cause.name().toLowerCase(Locale.ROOT)).register(registry);
+        }
+
+        public void connectionOpened() {
+            openConnections.incrementAndGet();
+        }
+
+        public void connectionClosed() {
+            openConnections.decrementAndGet();
+        }
+
+        public void switchStarted() {
+            switchingConnections.incrementAndGet();
+        }
+
+        public void switchEnded() {
+            switchingConnections.decrementAndGet();
+        }
+
+        public void clientPaused(boolean paused) {
+            if (paused) {
+                pausedClients.incrementAndGet();
+            } else {
+                pausedClients.decrementAndGet();
+            }
+        }
+
+        public int pausedClients() {
+            return pausedClients.get();
+        }
+
+        public void buffered(long delta) {
+            bufferedBytes.addAndGet(delta);
+        }
+
+        public void staleEvent() {
+            staleEvents.incrementAndGet();
+        }
+
+        public void forwardedToUpstream(int bytes) {
+            bytesToUpstream.increment(bytes);
+        }
+
+        public void forwardedToClient(int bytes) {
+            bytesToClient.increment(bytes);
+        }
+
+        public void switched(SwitchCause cause, long millis) {
+            (cause == SwitchCause.MOVE ? switchesMove : switchesLost).increment();
+            switchDuration.record(millis, TimeUnit.MILLISECONDS);
+        }
+
+        public void reconnectFailed() {
+            reconnectFailures.increment();
+        }
+
+        public void connectFailed() {
+            connectFailures.increment();
+        }
+
+        public int openConnections() {
+            return openConnections.get();
+        }
+
+        public int switchingConnections() {
+            return switchingConnections.get();
+        }
+
+        public long bufferedBytes() {
+            return bufferedBytes.get();
+        }
+
+        public long staleEvents() {
+            return staleEvents.get();
+        }
+    }
+}

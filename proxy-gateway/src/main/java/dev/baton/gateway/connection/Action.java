@@ -1,0 +1,55 @@
+package dev.baton.gateway.connection;
+
+import dev.baton.events.Endpoint;
+
+/**
+ * What the socket layer must do after a transition of a {@link ConnectionMachine}. Tokens tie the completion of
+ * a connect or a timer back to the attempt that started it, so a late completion of an abandoned attempt is
+ * recognised and discarded.
+ */
+public sealed interface Action {
+
+    /** Open a connection to {@code target}; report the outcome with {@code token}. */
+    record Connect(long token, Endpoint target, long epoch) implements Action {
+    }
+
+    /** Call {@link ConnectionMachine#onRetryDue} with {@code token} after {@code delayMillis}. */
+    record ScheduleRetry(long token, long delayMillis) implements Action {
+    }
+
+    /** Call {@link ConnectionMachine#onDeadline} at {@code atMillis}. */
+    record ArmDeadline(long atMillis) implements Action {
+    }
+
+    /** Stop forwarding to the current upstream and close it; hold the client's bytes from now on. */
+    record DropUpstream(SwitchCause cause) implements Action {
+    }
+
+    /**
+     * Make the connection just opened the upstream: send the role's preamble first when {@code reconnect}, then the
+     * held bytes in order, then forward both ways.
+     *
+     * @param reconnect whether this is not the client's first upstream
+     * @param cause why the previous upstream was lost; null for the first upstream
+     * @param switchMillis how long the client was without an upstream; 0 for the first upstream
+     */
+    record StartForwarding(Endpoint upstream, long epoch, boolean reconnect, SwitchCause cause, long switchMillis)
+            implements Action {
+    }
+
+    /** Close the connection just opened: its attempt was abandoned while it was in flight. */
+    record DiscardConnection(long token) implements Action {
+    }
+
+    /**
+     * Close the client connection (and any upstream) because it could not be given an upstream in time.
+     *
+     * @param cause why it was switching; null when it never had an upstream
+     */
+    record CloseClient(String reason, long epoch, SwitchCause cause) implements Action {
+    }
+
+    /** The client went away: close the upstream, if any, after what was written to it. */
+    record CloseUpstream() implements Action {
+    }
+}

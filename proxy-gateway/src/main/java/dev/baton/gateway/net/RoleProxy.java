@@ -1,0 +1,191 @@
+package dev.baton.gateway.net;
+
+import dev.baton.events.ProxyReconnectFailed;
+import dev.baton.events.ProxyReconnected;
+import dev.baton.gateway.GatewayMetrics.RoleMeters;
+import dev.baton.gateway.RoleRoute;
+import dev.baton.gateway.connection.ClientConnectionState;
+import dev.baton.gateway.connection.ConnectionMachine;
+import dev.baton.gateway.connection.SwitchCause;
+import dev.baton.gateway.connection.SwitchLedger;
+import dev.baton.gateway.connection.SwitchPolicy;
+import dev.baton.gateway.routing.Route;
+import dev.baton.gateway.routing.RouteUpdate;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
+import java.time.Clock;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One role's listener and client connections: accepts clients on the role's port, hands every route change to each
+ * connection, and turns the outcome of each move into one ProxyReconnected / ProxyReconnectFailed.
+ */
+final class RoleProxy {
+    private static final Logger LOG = LoggerFactory.getLogger(RoleProxy.class);
+
+    private final RoleRoute config;
+    private final Shared shared;
+    private final RoleMeters meters;
+    private final SwitchLedger ledger;
+    private final Set<ClientConnection> connections = new LinkedHashSet<>();
+    private Route route;
+    private NetServer server;
+
+    /** What every role of one gateway shares. */
+    record Shared(Vertx vertx, NetClient netClient, SwitchPolicy policy, int holdLimit, int writeQueueBytes,
+            long closeGraceMillis, String gatewayId, ProxyEventSink sink, Clock clock) {
+    }
+
+    RoleProxy(RoleRoute config, Route initial, Shared shared, RoleMeters meters) {
+        this.config = config;
+        this.route = initial;
+        this.shared = shared;
+        this.meters = meters;
+        this.ledger = new SwitchLedger(config.roleId());
+    }
+
+    /** Binds the role's port on {@code host}; completes with the port bound. */
+    Future<Integer> listen(String host) {
+        NetServerOptions options = new NetServerOptions().setTcpNoDelay(true).setTcpKeepAlive(true);
+        return shared.vertx().createNetServer(options)
+                .connectHandler(this::accept)
+                .listen(config.port(), host)
+                .map(bound -> {
+                    server = bound;
+                    return bound.actualPort();
+                });
+    }
+
+    private void accept(NetSocket socket) {
+        ConnectionMachine machine = new ConnectionMachine(shared.policy());
+        ClientConnection connection = new ClientConnection(this, socket, machine, meters);
+        connections.add(connection);
+        connection.start(route);
+    }
+
+    /** Applies a decision of the route table to this role. */
+    void onRouteUpdate(RouteUpdate update) {
+        if (update instanceof RouteUpdate.Changed changed) {
+            route = changed.after();
+            if (changed.moved()) {
+                long movedAt = route.movedAt() != null ? route.movedAt().toEpochMilli() : wallMillis();
+                report(ledger.moved(route.epoch(), movedAt));
+            }
+            for (ClientConnection connection : List.copyOf(connections)) {
+                connection.onRoute(route);
+            }
+            report(ledger.settle());
+        } else if (update instanceof RouteUpdate.Unchanged unchanged) {
+            route = unchanged.route();
+            if (route.movedAt() != null) {
+                ledger.refineMovedAt(route.epoch(), route.movedAt().toEpochMilli());
+            }
+        } else if (update instanceof RouteUpdate.Stale) {
+            meters.staleEvent();
+        }
+    }
+
+    /** Logs and publishes what became of a round of switches. */
+    void report(List<SwitchLedger.Report> reports) {
+        for (SwitchLedger.Report report : reports) {
+            if (report.moved() > 0 && report.cause() == SwitchCause.MOVE) {
+                LOG.info("{}: re-pointed {} connection(s) to epoch {} ({}), first forwarding {} ms after the move;"
+                        + " {} bytes held meanwhile", roleId(), report.moved(), report.epoch(), route.describe(),
+                        report.reconnectMillis(), report.bytesBuffered());
+                shared.sink().publish(new ProxyReconnected(UUID.randomUUID(), shared.clock().instant(), roleId(),
+                        shared.gatewayId(), report.epoch(), report.moved(), Math.max(0, report.reconnectMillis()),
+                        report.bytesBuffered()));
+            } else if (report.moved() > 0) {
+                LOG.info("{}: reconnected {} connection(s) at epoch {} after their upstream was lost; {} bytes held"
+                        + " meanwhile", roleId(), report.moved(), report.epoch(), report.bytesBuffered());
+            }
+            if (report.closed() > 0) {
+                LOG.warn("{}: closed {} connection(s) that could not follow epoch {}: {}", roleId(), report.closed(),
+                        report.epoch(), report.failureReason());
+                shared.sink().publish(new ProxyReconnectFailed(UUID.randomUUID(), shared.clock().instant(), roleId(),
+                        shared.gatewayId(), report.epoch(), report.closed(), report.failureReason()));
+            }
+        }
+    }
+
+    /** The state of every open connection. */
+    List<ClientConnectionState> states() {
+        return connections.stream().map(ClientConnection::state).toList();
+    }
+
+    void removed(ClientConnection connection) {
+        connections.remove(connection);
+    }
+
+    /** Closes every client connection; the gateway is stopping. */
+    void shutdown() {
+        List.copyOf(connections).forEach(ClientConnection::shutdown);
+    }
+
+    String roleId() {
+        return config.roleId();
+    }
+
+    int configuredPort() {
+        return config.port();
+    }
+
+    int actualPort() {
+        return server == null ? -1 : server.actualPort();
+    }
+
+    Route route() {
+        return route;
+    }
+
+    SwitchLedger ledger() {
+        return ledger;
+    }
+
+    RoleMeters meters() {
+        return meters;
+    }
+
+    byte[] preamble() {
+        return config.preamble();
+    }
+
+    int holdLimit() {
+        return shared.holdLimit();
+    }
+
+    int writeQueueBytes() {
+        return shared.writeQueueBytes();
+    }
+
+    long closeGraceMillis() {
+        return shared.closeGraceMillis();
+    }
+
+    Vertx vertx() {
+        return shared.vertx();
+    }
+
+    NetClient netClient() {
+        return shared.netClient();
+    }
+
+    /** Monotonic milliseconds, for timeouts and durations. */
+    long now() {
+        return System.nanoTime() / 1_000_000;
+    }
+
+    /** Wall-clock milliseconds, comparable with the placement's {@code occurredAt}. */
+    long wallMillis() {
+        return shared.clock().millis();
+    }
+}

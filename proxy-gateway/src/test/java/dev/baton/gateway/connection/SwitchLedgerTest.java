@@ -1,0 +1,94 @@
+package dev.baton.gateway.connection;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.baton.gateway.connection.SwitchLedger.Report;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SwitchLedgerTest {
+    private final SwitchLedger ledger = new SwitchLedger("billing");
+
+    @Test
+    void shouldReportOneMoveOnceEveryConnectionIsRepointed() {
+        ledger.moved(2, 1_000L);
+        ledger.joined(1, 2, SwitchCause.MOVE);
+        ledger.joined(2, 2, SwitchCause.MOVE);
+        assertThat(ledger.settle()).isEmpty();
+
+        assertThat(ledger.reconnected(1, 1_120, 10)).isEmpty();
+        List<Report> reports = ledger.reconnected(2, 1_150, 5);
+
+        assertThat(reports).containsExactly(new Report("billing", 2, SwitchCause.MOVE, 2, 0, 120, 15, null));
+        assertThat(ledger.openEpoch()).isEqualTo(-1);
+    }
+
+    @Test
+    void shouldReportNothingForAMoveWithoutConnections() {
+        ledger.moved(2, 1_000L);
+
+        assertThat(ledger.settle()).isEmpty();
+        assertThat(ledger.openEpoch()).isEqualTo(-1);
+    }
+
+    @Test
+    void shouldReportFailuresWithTheFirstReason() {
+        ledger.moved(3, 0L);
+        ledger.joined(1, 3, SwitchCause.MOVE);
+        ledger.joined(2, 3, SwitchCause.MOVE);
+        ledger.joined(3, 3, SwitchCause.MOVE);
+
+        ledger.reconnected(1, 50, 0);
+        ledger.closed(2, "first reason");
+        List<Report> reports = ledger.closed(3, "second reason");
+
+        assertThat(reports).containsExactly(new Report("billing", 3, SwitchCause.MOVE, 1, 2, 50, 0, "first reason"));
+    }
+
+    @Test
+    void shouldNotCountAClientThatLeftWhileSwitching() {
+        ledger.moved(2, 0L);
+        ledger.joined(1, 2, SwitchCause.MOVE);
+        ledger.joined(2, 2, SwitchCause.MOVE);
+
+        ledger.left(1);
+        List<Report> reports = ledger.reconnected(2, 30, 0);
+
+        assertThat(reports).singleElement().satisfies(report -> assertThat(report.moved()).isEqualTo(1));
+    }
+
+    @Test
+    void shouldCarryWaitingConnectionsOverToASupersedingMove() {
+        ledger.moved(2, 0L);
+        ledger.joined(1, 2, SwitchCause.MOVE);
+        ledger.joined(2, 2, SwitchCause.MOVE);
+        ledger.reconnected(1, 40, 3);
+
+        List<Report> superseded = ledger.moved(3, 100L);
+        ledger.joined(1, 3, SwitchCause.MOVE);
+
+        assertThat(superseded).containsExactly(new Report("billing", 2, SwitchCause.MOVE, 1, 0, 40, 3, null));
+        assertThat(ledger.pending()).isEqualTo(2);
+        ledger.reconnected(2, 130, 0);
+        assertThat(ledger.reconnected(1, 160, 0))
+                .containsExactly(new Report("billing", 3, SwitchCause.MOVE, 2, 0, 30, 0, null));
+    }
+
+    @Test
+    void shouldUseARefinedMoveTime() {
+        ledger.moved(2, 1_000L);
+        ledger.joined(1, 2, SwitchCause.MOVE);
+        ledger.refineMovedAt(2, 900);
+
+        assertThat(ledger.reconnected(1, 1_000, 0).get(0).reconnectMillis()).isEqualTo(100);
+    }
+
+    @Test
+    void shouldOpenARoundWhenAnUpstreamIsLostWithoutAMove() {
+        ledger.joined(7, 4, SwitchCause.UPSTREAM_LOST);
+
+        assertThat(ledger.openEpoch()).isEqualTo(4);
+        assertThat(ledger.reconnected(7, 500, 0))
+                .containsExactly(new Report("billing", 4, SwitchCause.UPSTREAM_LOST, 1, 0, -1, 0, null));
+    }
+}

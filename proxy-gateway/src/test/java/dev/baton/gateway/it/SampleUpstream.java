@@ -1,0 +1,169 @@
+package dev.baton.gateway.it;
+
+import dev.baton.events.Endpoint;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.net.NetSocketInternal;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetSocket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * A TCP server that behaves like Baton's built-in sample plugin: line-based UTF-8, for every line {@code L} it
+ * answers {@code <serverId> <L>\n}. It also records what it received, can stop reading (a stalled host), and can
+ * be stopped and started again on the same port (a plugin restart).
+ *
+ * <p>For byte-stream tests every connection checks its bytes against {@link RawClient#patternByte}: a stream
+ * without newlines, so nothing is answered, whose every byte says where it belongs.
+ */
+final class SampleUpstream implements AutoCloseable {
+    private static final int MAX_LINE = 64 * 1024;
+
+    private final Vertx vertx;
+    private final String serverId;
+    private volatile int port;
+    private final List<String> lines = new CopyOnWriteArrayList<>();
+    private final Set<NetSocket> sockets = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger accepted = new AtomicInteger();
+    private final AtomicLong patternBytes = new AtomicLong();
+    private final AtomicLong patternErrors = new AtomicLong();
+    private volatile Consumer<String> onLine = line -> { };
+    private volatile boolean stalled;
+    private volatile NetServer server;
+
+    private SampleUpstream(Vertx vertx, String serverId) {
+        this.vertx = vertx;
+        this.serverId = serverId;
+    }
+
+    /** Starts on a free loopback port. */
+    static SampleUpstream start(Vertx vertx, String serverId) {
+        SampleUpstream upstream = new SampleUpstream(vertx, serverId);
+        upstream.listen(0);
+        return upstream;
+    }
+
+    private void listen(int onPort) {
+        server = Waits.result(vertx.createNetServer().connectHandler(this::accept).listen(onPort, "127.0.0.1"));
+        port = server.actualPort();
+    }
+
+    private void accept(NetSocket socket) {
+        accepted.incrementAndGet();
+        sockets.add(socket);
+        socket.closeHandler(v -> sockets.remove(socket));
+        if (stalled) {
+            reading(socket, false);
+        }
+        StringBuilder line = new StringBuilder();
+        long[] offset = {0};
+        socket.handler(data -> received(socket, data, line, offset));
+    }
+
+    private void received(NetSocket socket, Buffer data, StringBuilder line, long[] offset) {
+        byte[] bytes = data.getBytes();
+        long errors = 0;
+        for (byte b : bytes) {
+            if (b != RawClient.patternByte(offset[0]++)) {
+                errors++;
+            }
+        }
+        patternBytes.addAndGet(bytes.length);
+        patternErrors.addAndGet(errors);
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        int start = 0;
+        for (int newline = text.indexOf('\n'); newline >= 0; newline = text.indexOf('\n', start)) {
+            line.append(text, start, newline);
+            String complete = line.toString();
+            line.setLength(0);
+            lines.add(complete);
+            socket.write(serverId + " " + complete + "\n");
+            onLine.accept(complete);
+            start = newline + 1;
+        }
+        if (line.length() < MAX_LINE) {
+            line.append(text, start, Math.min(text.length(), start + MAX_LINE - line.length()));
+        }
+    }
+
+    String serverId() {
+        return serverId;
+    }
+
+    Endpoint endpoint() {
+        return new Endpoint("127.0.0.1", port);
+    }
+
+    /** Every line received, over all connections, in arrival order. */
+    List<String> lines() {
+        return new ArrayList<>(lines);
+    }
+
+    /** Called with every line received, on the server's event loop. */
+    void onLine(Consumer<String> listener) {
+        this.onLine = listener;
+    }
+
+    int connectionsAccepted() {
+        return accepted.get();
+    }
+
+    /** Bytes received over all connections. */
+    long bytesReceived() {
+        return patternBytes.get();
+    }
+
+    /** Bytes that were not where the {@link RawClient} pattern puts them (per connection, from its first byte). */
+    long patternErrors() {
+        return patternErrors.get();
+    }
+
+    /**
+     * Stops reading on every connection, present and future: a host that hangs. Netty's autoRead, not
+     * {@code pause()}, which would go on reading into Vert.x's queues for a while and let the stall leak.
+     */
+    void stall() {
+        stalled = true;
+        sockets.forEach(socket -> reading(socket, false));
+    }
+
+    /** Reads again. */
+    void unstall() {
+        stalled = false;
+        sockets.forEach(socket -> reading(socket, true));
+    }
+
+    private static void reading(NetSocket socket, boolean on) {
+        ((NetSocketInternal) socket).channelHandlerContext().channel().config().setAutoRead(on);
+    }
+
+    /** Closes the port and every connection: the plugin stopped. */
+    void stop() {
+        Waits.result(server.close());
+        for (NetSocket socket : List.copyOf(sockets)) {
+            Waits.result(socket.close());
+        }
+    }
+
+    /** Listens again on the same port: the plugin came back. */
+    void restart() {
+        listen(port);
+    }
+
+    @Override
+    public void close() {
+        try {
+            stop();
+        } catch (RuntimeException e) {
+            // already stopped
+        }
+    }
+}

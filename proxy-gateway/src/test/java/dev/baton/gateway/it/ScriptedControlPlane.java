@@ -1,0 +1,67 @@
+package dev.baton.gateway.it;
+
+import dev.baton.events.Endpoint;
+import dev.baton.events.MoveReason;
+import dev.baton.events.RoleAssignment;
+import dev.baton.events.RoleMoved;
+import dev.baton.events.RoleState;
+import dev.baton.events.RoleStateChanged;
+import dev.baton.testkit.TestKafka;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Publishes what the placement-service and the agents would, in their order: the placement's RoleMoved and
+ * RoleAssignment (without endpoint), the new host's RoleStateChanged STARTING then RUNNING with its endpoint, then the
+ * placement's assignment again, now with the endpoint.
+ */
+final class ScriptedControlPlane implements RoleControlPlane {
+    private final TestKafka kafka;
+    private final Map<String, Long> epochs = new ConcurrentHashMap<>();
+    private final Map<String, String> hosts = new ConcurrentHashMap<>();
+
+    ScriptedControlPlane(TestKafka kafka) {
+        this.kafka = kafka;
+    }
+
+    @Override
+    public void runOn(String roleId, SampleUpstream host) {
+        beginMove(roleId, host);
+        completeMove(roleId, host);
+    }
+
+    @Override
+    public long beginMove(String roleId, SampleUpstream to) {
+        long epoch = epochs.merge(roleId, 1L, Long::sum);
+        String from = hosts.put(roleId, to.serverId());
+        Instant now = Instant.now();
+        MoveReason reason = from == null ? MoveReason.INITIAL : MoveReason.FAILOVER;
+        kafka.send(new RoleMoved(UUID.randomUUID(), now, roleId, epoch, from, to.serverId(), reason,
+                from == null ? "first placement" : from + " DOWN: scripted failover", from == null ? null : now, now));
+        kafka.send(new RoleAssignment(UUID.randomUUID(), now, roleId, epoch, to.serverId(), null, reason));
+        kafka.send(new RoleStateChanged(UUID.randomUUID(), Instant.now(), roleId, to.serverId(), epoch,
+                RoleState.STARTING, null, null));
+        return epoch;
+    }
+
+    @Override
+    public void completeMove(String roleId, SampleUpstream to) {
+        long epoch = epoch(roleId);
+        Endpoint endpoint = to.endpoint();
+        kafka.send(new RoleStateChanged(UUID.randomUUID(), Instant.now(), roleId, to.serverId(), epoch,
+                RoleState.RUNNING, endpoint, "listening"));
+        kafka.send(new RoleAssignment(UUID.randomUUID(), Instant.now(), roleId, epoch, to.serverId(), endpoint,
+                epoch == 1 ? MoveReason.INITIAL : MoveReason.FAILOVER));
+    }
+
+    /** The epoch of the latest move of {@code roleId}. */
+    long epoch(String roleId) {
+        Long epoch = epochs.get(roleId);
+        if (epoch == null) {
+            throw new IllegalStateException(roleId + " was never placed");
+        }
+        return epoch;
+    }
+}
