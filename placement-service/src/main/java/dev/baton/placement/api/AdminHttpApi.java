@@ -16,7 +16,11 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -72,6 +76,9 @@ public final class AdminHttpApi implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AdminHttpApi.class);
     private static final int LOCK_STRIPES = 64;
 
+    /** Marks a request a standby forwarded to the leader. */
+    static final String FORWARDED_BY = "X-Baton-Forwarded-By";
+
     private final Vertx vertx;
     private final RoleStore store;
     private final PlacementControl control;
@@ -82,6 +89,7 @@ public final class AdminHttpApi implements AutoCloseable {
     private final Clock clock;
     private final Duration moveTimeout;
     private final WorkerExecutor workers;
+    private final HttpClient forwarding;
     private final Buffer openApi;
     private final Object[] roleLocks = new Object[LOCK_STRIPES];
 
@@ -126,6 +134,7 @@ public final class AdminHttpApi implements AutoCloseable {
         }
         this.openApi = Buffer.buffer(openApiDocument());
         this.workers = vertx.createSharedWorkerExecutor(WORKER_POOL, WORKER_POOL_SIZE);
+        this.forwarding = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(2_000));
     }
 
     private static byte[] openApiDocument() {
@@ -356,6 +365,11 @@ public final class AdminHttpApi implements AutoCloseable {
     }
 
     private void move(RoutingContext ctx) {
+        PlacementSnapshot snapshot = control.snapshot();
+        if (!snapshot.leader() && snapshot.leaderAdminUrl() != null && ctx.request().getHeader(FORWARDED_BY) == null) {
+            forwardToLeader(ctx, snapshot);
+            return;
+        }
         String roleId = ctx.pathParam("roleId");
         String to = AdminRequests.move(body(ctx));
         blocking(() -> store.role(roleId).orElseThrow(() -> noRole(roleId)))
@@ -384,6 +398,38 @@ public final class AdminHttpApi implements AutoCloseable {
                         ? new ApiException(503, "the placement loop did not answer within " + moveTimeout.toMillis()
                                 + " ms; the move may still happen: check GET " + BASE + "/roles/" + roleId)
                         : failure));
+    }
+
+    /**
+     * Only the leader moves roles: a standby hands a move request to the leader's admin API, with the caller's
+     * credentials, and answers what the leader answered. Marked so a leader that has just stepped down does not
+     * forward it again.
+     */
+    private void forwardToLeader(RoutingContext ctx, PlacementSnapshot snapshot) {
+        String url = snapshot.leaderAdminUrl() + ctx.request().path();
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url)
+                .setTimeout(moveTimeout.toMillis() + 1_000);
+        String authorization = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+        forwarding.request(options)
+                .compose(request -> {
+                    request.putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
+                    request.putHeader(FORWARDED_BY, snapshot.instanceId());
+                    if (authorization != null) {
+                        request.putHeader(HttpHeaders.AUTHORIZATION, authorization);
+                    }
+                    return request.send(ctx.body().buffer() == null ? Buffer.buffer() : ctx.body().buffer());
+                })
+                .compose(response -> response.body().map(body -> {
+                    LOG.info("move request for role {} forwarded to leader {}: {}", ctx.pathParam("roleId"),
+                            snapshot.leaderId(), response.statusCode());
+                    ctx.response().setStatusCode(response.statusCode())
+                            .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                            .end(body);
+                    return body;
+                }))
+                .onFailure(failure -> fail(ctx, new ApiException(503, "this instance is a standby and could not "
+                        + "reach the leader " + snapshot.leaderId() + " at " + snapshot.leaderAdminUrl() + ": "
+                        + failure.getMessage())));
     }
 
     // ---- plumbing
@@ -440,6 +486,7 @@ public final class AdminHttpApi implements AutoCloseable {
     @Override
     public void close() {
         workers.close();
+        forwarding.close();
     }
 
     /** The optional {@code If-Match} precondition of a change: entity tags are the role's version, {@code "4"}. */

@@ -20,7 +20,12 @@ import java.util.Objects;
  *   <li>The leader is the alive instance claiming leadership with the highest term. A leader that sees an alive
  *       claim with a higher term steps down.</li>
  *   <li>With no alive leader, the alive instance with the smallest id takes over with the highest term seen plus
- *       one. If that instance does not take over within another {@code timeout}, any standby may.</li>
+ *       one. If that instance has not taken over within three {@code timeout}s (a takeover itself takes a few
+ *       hundred milliseconds), any standby may.</li>
+ *   <li>Two instances claiming the same term (both took over at once): the one with the larger id steps down.
+ *       Whichever of the two initialised the transactional id last holds the fence; if that was the one that
+ *       stepped down, the other is fenced at its next commit and steps down too, and the election runs again
+ *       with a higher term.</li>
  *   <li>An instance judges nothing until it has read the stream for {@code timeout} after its start, so that it
  *       learns of a leader before it could claim leadership itself.</li>
  * </ul>
@@ -105,9 +110,18 @@ public final class LeaderElection {
             }
         }
         if (leading) {
-            if (leader != null && !leader.instanceId().equals(instanceId) && leader.term() > term) {
-                return new StepDown(leader.instanceId(), leader.term(),
-                        leader.instanceId() + " leads in term " + leader.term() + ", above this instance's term " + term);
+            for (Peer peer : peers.values()) {
+                if (!peer.leader() || peer.instanceId().equals(instanceId) || !alive(peer, horizon)) {
+                    continue;
+                }
+                if (peer.term() > term) {
+                    return new StepDown(peer.instanceId(), peer.term(),
+                            peer.instanceId() + " leads in term " + peer.term() + ", above this instance's term " + term);
+                }
+                if (peer.term() == term && peer.instanceId().compareTo(instanceId) < 0) {
+                    return new StepDown(peer.instanceId(), peer.term(),
+                            peer.instanceId() + " also leads in term " + term + " and has the smaller id");
+                }
             }
             leaderlessSince = null;
             return new Follow(instanceId, term, null);
@@ -128,12 +142,12 @@ public final class LeaderElection {
                 candidate = peer.instanceId();
             }
         }
-        boolean overdue = !now.isBefore(leaderlessSince.plus(timeout));
+        boolean overdue = !now.isBefore(leaderlessSince.plus(timeout.multipliedBy(3)));
         if (candidate.equals(instanceId) || overdue) {
             String why = leader == null && peers.values().stream().anyMatch(Peer::leader)
                     ? "the leader's heartbeats stopped" : "no instance leads";
             return new Lead(highestTerm + 1, why + (candidate.equals(instanceId) ? "" : " and " + candidate
-                    + " did not take over within " + timeout.toMillis() + " ms"));
+                    + " did not take over within " + timeout.multipliedBy(3).toMillis() + " ms"));
         }
         return new Follow(null, highestTerm, null);
     }

@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * so no rebalance can hide a partition), polled from the loop's thread:
  * <ul>
  *   <li>heartbeats, from a little before now, so a restarted instance knows at once who is alive;</li>
- *   <li>placement-control, from a little before now, for the leader election;</li>
+ *   <li>placement-control, from the beginning (it keeps about an hour), for the leader election and the highest
+ *       term announced so far;</li>
  *   <li>role-assignments, from the beginning: the present assignment of every role, kept current while this
  *       instance stands by (the leader's decisions arrive here);</li>
  *   <li>config-events and server-events, from the end: a role configured or a server put in maintenance through
@@ -93,7 +94,8 @@ final class KafkaInputs implements AutoCloseable {
         all.addAll(serverPartitions);
         consumer.assign(all);
         seekBack(heartbeatPartitions, lookBack);
-        seekBack(controlPartitions, lookBack);
+        // All of it: the highest leadership term ever announced is in there (the topic keeps about an hour).
+        consumer.seekToBeginning(controlPartitions);
         consumer.seekToBeginning(assignmentPartitions);
         consumer.seekToEnd(configPartitions);
         consumer.seekToEnd(serverPartitions);

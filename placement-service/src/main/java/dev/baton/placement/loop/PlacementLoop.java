@@ -115,6 +115,8 @@ public final class PlacementLoop implements PlacementControl, Runnable {
     private volatile long progressNanos = System.nanoTime();
     private LeaderElection.Follow following = new LeaderElection.Follow(null, 0, null);
     private long instanceSequence;
+    private final Duration fenceProbeInterval;
+    private Instant lastFenceProbe = Instant.EPOCH;
 
     private sealed interface Command {
     }
@@ -133,10 +135,12 @@ public final class PlacementLoop implements PlacementControl, Runnable {
 
     /**
      * @param leaderPublishers opens a leader's publisher; opening it fences every earlier leader
+     * @param fenceProbeInterval how often a leader commits a transaction even with nothing to decide, to learn
+     *     early that a newer leader fenced it
      */
     PlacementLoop(String instanceId, FailureDetector detector, PlacementPolicy policy, LeaderElection election,
             KafkaInputs inputs, KafkaEventPublisher events, Supplier<EventPublisher> leaderPublishers, RoleStore store,
-            Clock clock, Duration takeoverTimeout, LoopMetrics metrics) {
+            Clock clock, Duration takeoverTimeout, Duration fenceProbeInterval, LoopMetrics metrics) {
         this.instanceId = instanceId;
         this.detector = detector;
         this.policy = policy;
@@ -148,6 +152,7 @@ public final class PlacementLoop implements PlacementControl, Runnable {
         this.clock = clock;
         this.evaluationInterval = detector.config().evaluationInterval();
         this.takeoverTimeout = takeoverTimeout;
+        this.fenceProbeInterval = fenceProbeInterval;
         this.metrics = metrics;
         this.assignments = Assignments.empty();
         loadRoles();
@@ -249,7 +254,7 @@ public final class PlacementLoop implements PlacementControl, Runnable {
     /**
      * Sends this instance's heartbeat on the control topic. Called every heartbeat interval from a thread of its
      * own, so a long round (a takeover, a slow commit) does not look like a dead leader; but it sends nothing once
-     * the loop has made no progress for half the leader timeout, so a stuck loop does go silent and is replaced.
+     * the loop has made no progress for the leader timeout, so a stuck loop does go silent and is replaced.
      */
     synchronized void announce(Duration stallLimit) {
         if (!running || System.nanoTime() - progressNanos > stallLimit.toNanos()) {
@@ -451,6 +456,12 @@ public final class PlacementLoop implements PlacementControl, Runnable {
         }
         Assignments next = decision.next();
         events.addAll(endpointUpdates(next, view, now));
+        if (Duration.between(lastFenceProbe, now).compareTo(fenceProbeInterval) >= 0) {
+            // A leader heartbeat inside the round's transaction: a fenced leader learns it within this interval
+            // even when it has nothing else to publish.
+            events.add(new PlacementHeartbeat(UUID.randomUUID(), now, instanceId, incarnation, 0, term, true, adminUrl));
+            lastFenceProbe = now;
+        }
         try {
             leaderPublisher.publish(events);
         } catch (KafkaLeaderPublisher.Fenced e) {

@@ -59,11 +59,11 @@ public final class PlacementLoops implements AutoCloseable {
         PlacementLoop loop = new PlacementLoop(settings.instanceId(), detector, new PlacementPolicy(settings.policy()),
                 election, inputs, events,
                 () -> new KafkaLeaderPublisher(settings.kafka(), settings.instanceId(), codec, settings.publishTimeout()),
-                store, clock, settings.publishTimeout(), new LoopMetrics(registry));
+                store, clock, settings.publishTimeout(), settings.leaderTimeout().dividedBy(2), new LoopMetrics(registry));
         PlacementLoops loops = new PlacementLoops(loop, inputs, events, deadLetterProducer);
         loops.thread.start();
         Duration interval = settings.instanceHeartbeatInterval();
-        Duration stallLimit = settings.leaderTimeout().dividedBy(2);
+        Duration stallLimit = settings.leaderTimeout();
         loops.announcer.scheduleAtFixedRate(() -> {
             try {
                 loop.announce(stallLimit);

@@ -40,7 +40,9 @@ class ControlPlaneFailoverIT {
     }
 
     private PlacementProcess instance(TestKafka kafka, TestDatabase database, String instanceId) {
-        PlacementProcess process = PlacementProcess.start(kafka, database, instanceId, Map.of());
+        // A generous failure timeout: these tests are about the control plane, and a test JVM starved of CPU must
+        // not make its simulated servers look dead.
+        PlacementProcess process = PlacementProcess.start(kafka, database, instanceId, Map.of("failure.timeout", "1500ms"));
         closeables.add(process);
         return process;
     }
@@ -57,6 +59,17 @@ class ControlPlaneFailoverIT {
                     .filter(PlacementProcess::leads).toList();
             return leaders.size() == 1 ? leaders.get(0) : null;
         }, leader -> leader != null);
+    }
+
+    /** Waits until one instance leads and the other names it as the leader: [leader, standby]. */
+    private static List<PlacementProcess> awaitLeaderAndStandby(PlacementProcess first, PlacementProcess second) {
+        return Await.until("one leads and the other follows it", TIMEOUT, () -> {
+            PlacementProcess leading = first.leads() ? first : second.leads() ? second : null;
+            PlacementProcess other = leading == first ? second : first;
+            return leading != null
+                    && other.readiness().contains("\"leaderId\":\"" + leading.instanceId() + "\"")
+                    ? List.of(leading, other) : null;
+        }, found -> found != null);
     }
 
     private static AdminClient admin(PlacementProcess instance) {
@@ -99,13 +112,7 @@ class ControlPlaneFailoverIT {
         PlacementProcess second = instance(kafka, database, "kill-2");
         SimulatedAgent a = agent(kafka, "kl-a");
         agent(kafka, "kl-b");
-        List<PlacementProcess> pair = Await.until("one leads and the other follows it", TIMEOUT, () -> {
-            PlacementProcess leading = first.leads() ? first : second.leads() ? second : null;
-            PlacementProcess other = leading == first ? second : first;
-            return leading != null
-                    && other.readiness().contains("\"leaderId\":\"" + leading.instanceId() + "\"")
-                    ? List.of(leading, other) : null;
-        }, found -> found != null);
+        List<PlacementProcess> pair = awaitLeaderAndStandby(first, second);
         PlacementProcess leader = pair.get(0);
         PlacementProcess standby = pair.get(1);
         createRole(standby, "kl-role", "kl-a", "kl-b");
@@ -214,5 +221,39 @@ class ControlPlaneFailoverIT {
             assertThat(moves.get(i).from()).as("each move starts where the previous one ended")
                     .isEqualTo(moves.get(i - 1).to());
         }
+    }
+
+    @Test
+    void shouldAnswerTheAdminApiOnEveryInstance(TestKafka kafka, TestDatabase database) {
+        PlacementProcess first = instance(kafka, database, "api-1");
+        PlacementProcess second = instance(kafka, database, "api-2");
+        agent(kafka, "ap-a");
+        agent(kafka, "ap-b");
+        agent(kafka, "ap-c");
+        List<PlacementProcess> pair = awaitLeaderAndStandby(first, second);
+        PlacementProcess leader = pair.get(0);
+        PlacementProcess standby = pair.get(1);
+        assertThat(standby.readiness()).contains("\"leader\":false");
+
+        // A role created through the standby is stored in the shared database and placed by the leader.
+        createRole(standby, "ap-role", "ap-a", "ap-b", "ap-c");
+        assertThat(kafka.awaitEvent(Topic.ROLE_EVENTS, RoleMoved.class,
+                m -> m.roleId().equals("ap-role"), TIMEOUT).to()).isEqualTo("ap-a");
+
+        // Maintenance set through the standby: the leader moves the role off the server.
+        admin(standby).ok("PUT", "/api/v1/servers/ap-a/maintenance", "{\"on\":true}");
+        RoleMoved planned = kafka.awaitEvent(Topic.ROLE_EVENTS, RoleMoved.class,
+                m -> m.roleId().equals("ap-role") && m.epoch() == 2, TIMEOUT);
+        assertThat(planned.reason()).isEqualTo(MoveReason.MAINTENANCE);
+        assertThat(planned.to()).isEqualTo("ap-b");
+
+        // A manual move asked of the standby is forwarded to the leader and answered with the leader's move.
+        String answer = admin(standby).ok("POST", "/api/v1/roles/ap-role/move", "{\"to\":\"ap-c\"}");
+        assertThat(answer).contains("ap-c");
+        RoleMoved manual = kafka.awaitEvent(Topic.ROLE_EVENTS, RoleMoved.class,
+                m -> m.roleId().equals("ap-role") && m.epoch() == 3, TIMEOUT);
+        assertThat(manual.reason()).isEqualTo(MoveReason.MANUAL);
+        assertThat(manual.to()).isEqualTo("ap-c");
+        assertThat(leader.log()).doesNotContain("steps down");
     }
 }

@@ -75,6 +75,10 @@ public final class TopicBootstrap {
         } else {
             configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE);
             configs.put(TopicConfig.RETENTION_MS_CONFIG, Long.toString(topic.retention().toMillis()));
+            if (topic.retention().compareTo(Duration.ofDays(1)) <= 0) {
+                // Retention only deletes whole segments: short-lived topics roll theirs often so it takes effect.
+                configs.put(TopicConfig.SEGMENT_MS_CONFIG, Long.toString(topic.retention().dividedBy(6).toMillis()));
+            }
         }
         if (topic.logAppendTime()) {
             configs.put(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime");
