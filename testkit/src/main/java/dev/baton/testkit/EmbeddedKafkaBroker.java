@@ -22,21 +22,32 @@ import org.slf4j.LoggerFactory;
  *
  * <p>With a caller-owned data directory the storage is formatted once and reused on the next start, which is
  * what a local run wants; without one a temporary directory is used and deleted on close.
+ *
+ * <p>{@link #startWithProxy()} adds a second client listener, {@value #PROXIED_LISTENER}, that is reached only
+ * through a {@link TcpProxy}: the listener advertises the proxy's port, so a client bootstrapped at
+ * {@link #proxiedBootstrapServers()} sends all its traffic (metadata, produce, fetch) through the proxy, and a test
+ * can cut that client off with {@link TcpProxy#cut()} while other clients, on {@link #bootstrapServers()}, keep
+ * working.
  */
 public final class EmbeddedKafkaBroker implements KafkaBroker {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
     private static final String CLUSTER_ID_FILE = "baton-cluster-id";
+    /** The name of the extra listener that {@link #startWithProxy()} puts behind a {@link TcpProxy}. */
+    public static final String PROXIED_LISTENER = "PROXIED";
 
     private final KafkaRaftServer server;
     private final String bootstrapServers;
     private final Path dataDir;
     private final boolean temporary;
+    private final TcpProxy proxy;
 
-    private EmbeddedKafkaBroker(KafkaRaftServer server, String bootstrapServers, Path dataDir, boolean temporary) {
+    private EmbeddedKafkaBroker(
+            KafkaRaftServer server, String bootstrapServers, Path dataDir, boolean temporary, TcpProxy proxy) {
         this.server = server;
         this.bootstrapServers = bootstrapServers;
         this.dataDir = dataDir;
         this.temporary = temporary;
+        this.proxy = proxy;
     }
 
     /** Starts a broker on free loopback ports and a temporary data directory. */
@@ -54,8 +65,44 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
      * @param temporary delete {@code dataDir} on close
      */
     public static EmbeddedKafkaBroker start(Path dataDir, int brokerPort, int controllerPort, boolean temporary) {
+        return start(dataDir, brokerPort, controllerPort, temporary, null);
+    }
+
+    /**
+     * Starts a broker on free loopback ports and a temporary data directory, with the extra listener
+     * {@value #PROXIED_LISTENER} behind a {@link TcpProxy} ({@link #proxy()}). Always in this JVM, whatever
+     * {@link InfraMode} says: the broker must advertise the proxy's loopback port. Closing the broker closes the
+     * proxy.
+     */
+    public static EmbeddedKafkaBroker startWithProxy() {
+        Path dataDir;
+        try {
+            dataDir = Files.createTempDirectory("baton-kafka-proxied-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        int proxiedPort = FreePorts.next();
+        // The proxy exists before the broker so that its port can be advertised; it connects to the listener
+        // only when a client connects to it.
+        TcpProxy proxy = TcpProxy.start("127.0.0.1", proxiedPort);
+        try {
+            return start(dataDir, FreePorts.next(), FreePorts.next(), true, new ProxiedListener(proxiedPort, proxy));
+        } catch (RuntimeException e) {
+            proxy.close();
+            throw e;
+        }
+    }
+
+    private record ProxiedListener(int listenerPort, TcpProxy proxy) {
+    }
+
+    private static EmbeddedKafkaBroker start(
+            Path dataDir, int brokerPort, int controllerPort, boolean temporary, ProxiedListener proxied) {
         long started = System.nanoTime();
         Properties props = brokerProperties(dataDir.resolve("logs"), brokerPort, controllerPort);
+        if (proxied != null) {
+            addProxiedListener(props, proxied.listenerPort(), proxied.proxy().port());
+        }
         try {
             Files.createDirectories(dataDir);
             formatStorageOnce(dataDir, props);
@@ -65,9 +112,22 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
         KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
         server.startup();
         String bootstrap = "127.0.0.1:" + brokerPort;
-        LOG.info("Embedded Kafka broker ready at {} in {} ms (data in {})",
-                bootstrap, (System.nanoTime() - started) / 1_000_000, dataDir);
-        return new EmbeddedKafkaBroker(server, bootstrap, dataDir, temporary);
+        LOG.info("Embedded Kafka broker ready at {} in {} ms (data in {}){}",
+                bootstrap, (System.nanoTime() - started) / 1_000_000, dataDir,
+                proxied == null ? "" : ", proxied listener behind " + proxied.proxy().address());
+        return new EmbeddedKafkaBroker(server, bootstrap, dataDir, temporary, proxied == null ? null : proxied.proxy());
+    }
+
+    /**
+     * Adds the {@value #PROXIED_LISTENER} listener on {@code listenerPort}, advertised as {@code proxyPort}: clients
+     * learn the proxy's address from the metadata they fetch through it and never reach the listener directly.
+     */
+    static void addProxiedListener(Properties props, int listenerPort, int proxyPort) {
+        props.put("listeners", props.getProperty("listeners") + "," + PROXIED_LISTENER + "://127.0.0.1:" + listenerPort);
+        props.put("advertised.listeners",
+                props.getProperty("advertised.listeners") + "," + PROXIED_LISTENER + "://127.0.0.1:" + proxyPort);
+        props.put("listener.security.protocol.map",
+                props.getProperty("listener.security.protocol.map") + "," + PROXIED_LISTENER + ":PLAINTEXT");
     }
 
     static Properties brokerProperties(Path logDir, int brokerPort, int controllerPort) {
@@ -121,8 +181,28 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
         return bootstrapServers;
     }
 
+    /**
+     * The proxy in front of the {@value #PROXIED_LISTENER} listener.
+     *
+     * @throws IllegalStateException when the broker was not started with {@link #startWithProxy()}
+     */
+    public TcpProxy proxy() {
+        if (proxy == null) {
+            throw new IllegalStateException("this broker has no proxied listener; start it with startWithProxy()");
+        }
+        return proxy;
+    }
+
+    /** {@code bootstrap.servers} for a client whose every connection goes through {@link #proxy()}. */
+    public String proxiedBootstrapServers() {
+        return proxy().address();
+    }
+
     @Override
     public void close() {
+        if (proxy != null) {
+            proxy.close();
+        }
         server.shutdown();
         server.awaitShutdown();
         if (temporary) {

@@ -1,0 +1,183 @@
+package dev.baton.agent.plugin;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A plugin that is an executable: started as a child process in a session of its own, with its output appended to
+ * a log file per role, and tied to the agent by a watchdog so that it never outlives it.
+ *
+ * <h2>The watchdog</h2>
+ * The command is not started directly but through {@code setsid /bin/sh -c WATCHDOG}, which
+ * <ol>
+ *   <li>runs in a new session and process group ({@code setsid}), so the plugin and everything it starts can be
+ *       signalled as one group, and a Ctrl-C at the agent's terminal does not reach it (a planned leave needs the
+ *       plugin to keep serving while the agent hands over);</li>
+ *   <li>forks a small watcher subshell that ignores SIGTERM and reads the agent's pipe on its standard input until
+ *       end-of-file. The agent holds the only write end of that pipe; it is closed when the agent closes it on
+ *       purpose (a stop) and by the kernel when the agent dies in any way, {@code kill -9} included. At EOF the
+ *       watcher sends SIGTERM to the whole group, waits the stop grace, and sends SIGKILL to the group, itself
+ *       included;</li>
+ *   <li>{@code exec}s the command with standard input from {@code /dev/null}, so the plugin keeps the pid the agent
+ *       started (its exit code is the plugin's own).</li>
+ * </ol>
+ * A stop by the agent is therefore the same path as the agent's death: close the pipe. The agent additionally
+ * sends SIGKILL to the plugin and its descendants itself if they outlive the grace it allowed (a fenced agent
+ * allows much less than the watchdog's grace). Signalling the group ({@code kill 0}) cannot hit an unrelated
+ * process: the watcher is a member of the group for as long as it runs, so its id cannot be reused meanwhile.
+ * Environment variables of the agent's own ({@code BATON_*}) are not passed on: they may hold its secrets.
+ */
+public final class CommandPlugin implements PluginInstance {
+    /** {@code $1}: the grace in seconds; the rest: the command. See the class comment. */
+    static final String WATCHDOG = String.join("\n",
+            "grace=\"$1\"; shift",
+            // A background job's standard input would be /dev/null: hand the agent's pipe over explicitly.
+            "exec 3<&0",
+            "(",
+            "  trap '' TERM INT HUP",
+            "  while read -r _; do :; done",
+            "  kill -TERM 0 2>/dev/null",
+            "  sleep \"$grace\"",
+            "  kill -KILL 0 2>/dev/null",
+            ") <&3 &",
+            "exec \"$@\" </dev/null 3<&-");
+
+    private static final List<Path> SETSID = List.of(Path.of("/usr/bin/setsid"), Path.of("/bin/setsid"));
+
+    private final String roleId;
+    private final List<String> command;
+    private final Map<String, String> environment;
+    private final int port;
+    private final Path workDir;
+    private final Path logFile;
+    private final Duration grace;
+    private Process process;
+    private OutputStream lifeline;
+
+    /**
+     * @param command the executable and its arguments, placeholders already replaced
+     * @param environment added to the agent's environment (without its {@code BATON_*} variables)
+     * @param port the port the command was told to listen on
+     * @param grace the watchdog's wait between SIGTERM and SIGKILL
+     */
+    public CommandPlugin(String roleId, List<String> command, Map<String, String> environment, int port,
+            Path workDir, Path logFile, Duration grace) {
+        if (command.isEmpty()) {
+            throw new IllegalArgumentException("a command plugin needs a command");
+        }
+        this.roleId = roleId;
+        this.command = List.copyOf(command);
+        this.environment = Map.copyOf(environment);
+        this.port = port;
+        this.workDir = workDir;
+        this.logFile = logFile;
+        this.grace = grace;
+    }
+
+    @Override
+    public void launch() throws IOException {
+        Path setsid = SETSID.stream().filter(Files::isExecutable).findFirst()
+                .orElseThrow(() -> new IOException("setsid (util-linux) not found in " + SETSID
+                        + ": command plugins need it for their watchdog"));
+        Files.createDirectories(workDir);
+        Files.writeString(logFile, "=== " + Instant.now() + " starting role " + roleId + ": " + command + " (port "
+                        + port + ") ===\n", StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        List<String> argv = new ArrayList<>(List.of(setsid.toString(), "/bin/sh", "-c", WATCHDOG,
+                "baton-watchdog-" + roleId, seconds(grace)));
+        argv.addAll(command);
+        ProcessBuilder builder = new ProcessBuilder(argv)
+                .directory(workDir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                .redirectInput(ProcessBuilder.Redirect.PIPE);
+        builder.environment().keySet().removeIf(name -> name.startsWith("BATON_"));
+        builder.environment().putAll(environment);
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            throw new IOException("cannot start " + command.get(0) + ": " + e.getMessage(), e);
+        }
+        lifeline = process.getOutputStream();
+    }
+
+    private static String seconds(Duration duration) {
+        return String.format(Locale.ROOT, "%.3f", duration.toMillis() / 1000.0);
+    }
+
+    @Override
+    public int port() {
+        return port;
+    }
+
+    /** The plugin's process id. */
+    public long pid() {
+        return process.pid();
+    }
+
+    @Override
+    public Optional<String> ended() {
+        if (process == null || process.isAlive()) {
+            return Optional.empty();
+        }
+        return Optional.of(exit(process.exitValue()));
+    }
+
+    static String exit(int code) {
+        // A process killed by signal N exits with 128 + N as seen through the shell's exec.
+        return code > 128 && code < 160
+                ? "exited with code " + code + " (signal " + (code - 128) + ")"
+                : "exited with code " + code;
+    }
+
+    @Override
+    public void onEnded(Runnable wake) {
+        process.onExit().thenRun(wake);
+    }
+
+    @Override
+    public void terminate() {
+        closeLifeline();
+    }
+
+    @Override
+    public void kill() {
+        closeLifeline();
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+    }
+
+    /** Closing the pipe is the stop signal: the watcher sends SIGTERM to the group, then SIGKILL after the grace. */
+    private void closeLifeline() {
+        OutputStream out = lifeline;
+        if (out != null) {
+            try {
+                out.close();
+            } catch (IOException ignored) {
+                // The watcher is gone already (the process group ended): nothing left to signal.
+            }
+        }
+    }
+
+    /** Releases the pipe after the plugin ended on its own, so its watcher cleans up what the plugin left behind. */
+    @Override
+    public void release() {
+        closeLifeline();
+    }
+
+    @Override
+    public String describe() {
+        return process == null ? "not started, log " + logFile : "pid " + process.pid() + ", log " + logFile;
+    }
+}
