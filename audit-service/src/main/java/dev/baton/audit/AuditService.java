@@ -84,7 +84,7 @@ public final class AuditService implements AutoCloseable {
             ingestPool = ingestPool(settings);
             PostgresEventStore.migrate(ingestPool);
             queryPool = queryPool(settings);
-            TopicBootstrap.ensure(settings.kafka(), AuditedTopics.TOPICS, settings.replicationFactor(), STARTUP_TIMEOUT);
+            TopicBootstrap.ensure(settings.kafka(), AuditedTopics.TOPICS, STARTUP_TIMEOUT);
 
             PrometheusMeterRegistry registry = OpsEndpoints.newRegistry(AuditSettings.SERVICE);
             AuditMetrics metrics = new AuditMetrics(registry);

@@ -11,7 +11,6 @@ import java.time.Duration;
  *
  * @param kafka {@code kafka.bootstrap.servers}, {@code kafka.topic.namespace}
  * @param groupId {@code kafka.group.id}: the consumer group whose committed offsets mark what is stored
- * @param replicationFactor {@code kafka.topic.replication.factor}, for topics the service creates when missing
  * @param dbUrl {@code db.url}, a {@code jdbc:postgresql:} URL
  * @param httpHost {@code http.host}
  * @param httpPort {@code http.port}; 0 picks a free port
@@ -26,7 +25,6 @@ import java.time.Duration;
 public record AuditSettings(
         KafkaSettings kafka,
         String groupId,
-        short replicationFactor,
         String dbUrl,
         String dbUser,
         String dbPassword,
@@ -54,7 +52,6 @@ public record AuditSettings(
         } catch (IllegalArgumentException e) {
             config.problem(e.getMessage());
         }
-        int replication = config.integer("kafka.topic.replication.factor", 1, 1, Short.MAX_VALUE);
         String dbUrl = config.string("db.url");
         if (dbUrl != null && !dbUrl.startsWith("jdbc:postgresql:")) {
             config.problem("db.url must be a jdbc:postgresql: URL, was '" + dbUrl + "'");
@@ -81,20 +78,19 @@ public record AuditSettings(
         if (pollTimeout.isZero()) {
             config.problem("audit.poll.timeout must be positive");
         }
-        return new AuditSettings(kafka, groupId, (short) Math.min(replication, Short.MAX_VALUE), dbUrl, dbUser,
-                dbPassword, httpHost, httpPort, httpWorkers, token, batchSize, pollTimeout, retryInitial, retryMax,
+        return new AuditSettings(kafka, groupId, dbUrl, dbUser, dbPassword, httpHost, httpPort, httpWorkers, token, batchSize, pollTimeout, retryInitial, retryMax,
                 queryTimeout);
     }
 
     /** The same settings listening on another port; tests start on port 0. */
     public AuditSettings withHttpPort(int port) {
-        return new AuditSettings(kafka, groupId, replicationFactor, dbUrl, dbUser, dbPassword, httpHost, port,
+        return new AuditSettings(kafka, groupId, dbUrl, dbUser, dbPassword, httpHost, port,
                 httpWorkers, apiToken, batchSize, pollTimeout, retryInitial, retryMax, queryTimeout);
     }
 
     @Override
     public String toString() {
-        return "AuditSettings[kafka=" + kafka + ", groupId=" + groupId + ", replicationFactor=" + replicationFactor
+        return "AuditSettings[kafka=" + kafka + ", groupId=" + groupId
                 + ", dbUrl=" + dbUrl + ", dbUser=" + dbUser + ", dbPassword=****, httpHost=" + httpHost
                 + ", httpPort=" + httpPort + ", httpWorkers=" + httpWorkers + ", apiToken=****, batchSize=" + batchSize
                 + ", pollTimeout=" + pollTimeout + ", retryInitial=" + retryInitial + ", retryMax=" + retryMax

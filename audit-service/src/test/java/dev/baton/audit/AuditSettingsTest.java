@@ -62,7 +62,7 @@ class AuditSettingsTest {
 
         assertThat(settings.kafka().topic(dev.baton.events.Topic.ROLE_EVENTS)).isEqualTo("ns1.role-events");
         assertThat(settings.groupId()).isEqualTo("audit-2");
-        assertThat(settings.replicationFactor()).isEqualTo((short) 3);
+        assertThat(settings.kafka().replicationFactor()).isEqualTo((short) 3);
         assertThat(settings.dbUser()).isEqualTo("auditor");
         assertThat(settings.httpWorkers()).isEqualTo(8);
         assertThat(settings.batchSize()).isEqualTo(50);

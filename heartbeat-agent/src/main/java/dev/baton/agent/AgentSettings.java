@@ -16,7 +16,6 @@ import java.util.Locale;
  * The heartbeat-agent's validated configuration (properties file and {@code BATON_*} environment variables).
  *
  * @param kafka {@code kafka.bootstrap.servers}, {@code kafka.topic.namespace}
- * @param replicationFactor {@code kafka.topic.replication.factor}, for the topics the agent creates when missing
  * @param serverId {@code server.id} (required): the server this agent runs on
  * @param kind {@code server.kind}: MAIN or EXPANSION (default)
  * @param advertisedHost {@code advertised.host}: the address clients reach this server's roles on; also where the
@@ -37,7 +36,6 @@ import java.util.Locale;
  */
 public record AgentSettings(
         KafkaSettings kafka,
-        short replicationFactor,
         String serverId,
         ServerKind kind,
         String advertisedHost,
@@ -74,7 +72,6 @@ public record AgentSettings(
             }
         }
         KafkaSettings kafka = KafkaSettings.from(config, serverId == null ? SERVICE : SERVICE + "-" + serverId);
-        int replication = config.integer("kafka.topic.replication.factor", 1, 1, Short.MAX_VALUE);
         ServerKind kind = kind(config);
         String advertisedHost = config.string("advertised.host", "127.0.0.1");
         Duration interval = positive(config, "heartbeat.interval", DEFAULT_HEARTBEAT_INTERVAL);
@@ -99,7 +96,7 @@ public record AgentSettings(
         Duration checkInterval = positive(config, "plugin.check.interval", Duration.ofMillis(200));
         Duration dbInterval = positive(config, "db.check.interval", Duration.ofSeconds(1));
         Duration leaveTimeout = positive(config, "leave.timeout", Duration.ofSeconds(15));
-        return new AgentSettings(kafka, (short) Math.min(replication, Short.MAX_VALUE), serverId, kind, advertisedHost,
+        return new AgentSettings(kafka, serverId, kind, advertisedHost,
                 interval, lease, failureTimeout, httpHost, httpPort, workDir, startTimeout, stopGrace, checkInterval,
                 dbInterval, leaveTimeout);
     }
@@ -159,7 +156,7 @@ public record AgentSettings(
 
     /** These settings with another HTTP port; tests listen on port 0. */
     public AgentSettings withHttpPort(int port) {
-        return new AgentSettings(kafka, replicationFactor, serverId, kind, advertisedHost, heartbeatInterval, lease,
+        return new AgentSettings(kafka, serverId, kind, advertisedHost, heartbeatInterval, lease,
                 placementFailureTimeout, httpHost, port, pluginWorkDir, pluginStartTimeout, pluginStopGrace,
                 pluginCheckInterval, dbCheckInterval, leaveTimeout);
     }

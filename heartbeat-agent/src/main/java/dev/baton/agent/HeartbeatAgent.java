@@ -205,7 +205,7 @@ public final class HeartbeatAgent implements AutoCloseable {
         long attempts = 0;
         while (running) {
             try {
-                TopicBootstrap.ensure(settings.kafka(), topics, settings.replicationFactor(), TOPIC_TIMEOUT);
+                TopicBootstrap.ensure(settings.kafka(), topics, TOPIC_TIMEOUT);
                 break;
             } catch (RuntimeException e) {
                 if (attempts++ % 12 == 0) {

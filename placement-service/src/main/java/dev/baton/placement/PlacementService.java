@@ -53,7 +53,7 @@ public final class PlacementService implements AutoCloseable {
     }
 
     public static PlacementService start(PlacementSettings settings, Clock clock) throws Exception {
-        TopicBootstrap.ensureAll(settings.kafka(), (short) 1, Duration.ofSeconds(30));
+        TopicBootstrap.ensureAll(settings.kafka(), Duration.ofSeconds(30));
         HikariDataSource dataSource = dataSource(settings);
         PostgresRoleStore.migrate(dataSource);
         PostgresRoleStore store = new PostgresRoleStore(dataSource);

@@ -35,7 +35,6 @@ import java.util.Set;
  * @param connectTimeout {@code connect.timeout}: one connect attempt to an upstream
  * @param backoffInitial {@code retry.backoff.initial}; {@code backoffMax} {@code retry.backoff.max}
  * @param nativeTransport {@code transport.native}: use epoll when it loads (Linux), NIO otherwise
- * @param replicationFactor {@code kafka.topic.replication.factor}, for topics created when missing
  */
 public record GatewaySettings(
         KafkaSettings kafka,
@@ -51,8 +50,7 @@ public record GatewaySettings(
         Duration connectTimeout,
         Duration backoffInitial,
         Duration backoffMax,
-        boolean nativeTransport,
-        short replicationFactor) {
+        boolean nativeTransport) {
 
     public static final String SERVICE = "proxy-gateway";
     public static final int DEFAULT_HTTP_PORT = 8082;
@@ -90,7 +88,6 @@ public record GatewaySettings(
         Duration backoffInitial = config.duration("retry.backoff.initial", Duration.ofMillis(50));
         Duration backoffMax = config.duration("retry.backoff.max", Duration.ofSeconds(1));
         boolean nativeTransport = config.bool("transport.native", true);
-        int replication = config.integer("kafka.topic.replication.factor", 1, 1, Short.MAX_VALUE);
         if (switchTimeout.isZero()) {
             config.problem("switch.timeout must be positive");
         }
@@ -111,8 +108,7 @@ public record GatewaySettings(
             }
         }
         return new GatewaySettings(kafka, gatewayId, routes, listenHost, httpHost, httpPort, token, switchTimeout,
-                bufferBytes, writeQueueBytes, connectTimeout, backoffInitial, backoffMax, nativeTransport,
-                (short) Math.min(replication, Short.MAX_VALUE));
+                bufferBytes, writeQueueBytes, connectTimeout, backoffInitial, backoffMax, nativeTransport);
     }
 
     /** The switch timeout and back-off the connection state machines run with. */
@@ -123,8 +119,7 @@ public record GatewaySettings(
     /** The same settings with the admin server on another port; tests start on port 0. */
     public GatewaySettings withHttpPort(int port) {
         return new GatewaySettings(kafka, gatewayId, routes, listenHost, httpHost, port, apiToken, switchTimeout,
-                switchBufferBytes, writeQueueBytes, connectTimeout, backoffInitial, backoffMax, nativeTransport,
-                replicationFactor);
+                switchBufferBytes, writeQueueBytes, connectTimeout, backoffInitial, backoffMax, nativeTransport);
     }
 
     static List<RoleRoute> parseRoutes(Config config, String routesValue, String preamblesValue) {
@@ -215,7 +210,6 @@ public record GatewaySettings(
                 + (apiToken == null ? "none" : "****") + ", switchTimeout=" + switchTimeout + ", switchBufferBytes="
                 + switchBufferBytes + ", writeQueueBytes=" + writeQueueBytes + ", connectTimeout=" + connectTimeout
                 + ", backoffInitial=" + backoffInitial
-                + ", backoffMax=" + backoffMax + ", nativeTransport=" + nativeTransport + ", replicationFactor="
-                + replicationFactor + "]";
+                + ", backoffMax=" + backoffMax + ", nativeTransport=" + nativeTransport + "]";
     }
 }

@@ -17,9 +17,14 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *
  * @param namespace topics are {@code <namespace>.<suffix>}; {@code baton} by default
  * @param clientId prefix of the client ids, so broker logs and metrics name the service instance
+ * @param replicationFactor of the topics a service creates when they are missing
+ *     ({@code kafka.topic.replication.factor}); 1 for a single broker, 3 for a production cluster
  */
-public record KafkaSettings(String bootstrapServers, String namespace, String clientId) {
+public record KafkaSettings(String bootstrapServers, String namespace, String clientId, short replicationFactor) {
     public KafkaSettings {
+        if (replicationFactor < 1) {
+            throw new IllegalArgumentException("kafka.topic.replication.factor must be at least 1, was " + replicationFactor);
+        }
         if (bootstrapServers == null || bootstrapServers.isBlank()) {
             throw new IllegalArgumentException("kafka.bootstrap.servers is required");
         }
@@ -27,12 +32,21 @@ public record KafkaSettings(String bootstrapServers, String namespace, String cl
         Ids.requireValid("clientId", clientId);
     }
 
-    /** Reads {@code kafka.bootstrap.servers} and {@code kafka.topic.namespace} from {@code config}. */
+    /** Settings for a single broker (replication factor 1). */
+    public KafkaSettings(String bootstrapServers, String namespace, String clientId) {
+        this(bootstrapServers, namespace, clientId, (short) 1);
+    }
+
+    /**
+     * Reads {@code kafka.bootstrap.servers}, {@code kafka.topic.namespace} and
+     * {@code kafka.topic.replication.factor} from {@code config}.
+     */
     public static KafkaSettings from(Config config, String clientId) {
         String bootstrap = config.string("kafka.bootstrap.servers", "127.0.0.1:9092");
         String namespace = config.string("kafka.topic.namespace", Topic.DEFAULT_NAMESPACE);
+        int replication = config.integer("kafka.topic.replication.factor", 1, 1, Short.MAX_VALUE);
         try {
-            return new KafkaSettings(bootstrap, namespace, clientId);
+            return new KafkaSettings(bootstrap, namespace, clientId, (short) replication);
         } catch (IllegalArgumentException e) {
             config.problem(e.getMessage());
             return new KafkaSettings("invalid:0", Topic.DEFAULT_NAMESPACE, "invalid");
@@ -88,6 +102,7 @@ public record KafkaSettings(String bootstrapServers, String namespace, String cl
 
     @Override
     public String toString() {
-        return "KafkaSettings[bootstrapServers=" + bootstrapServers + ", namespace=" + namespace + ", clientId=" + clientId + "]";
+        return "KafkaSettings[bootstrapServers=" + bootstrapServers + ", namespace=" + namespace + ", clientId=" + clientId
+                + ", replicationFactor=" + replicationFactor + "]";
     }
 }

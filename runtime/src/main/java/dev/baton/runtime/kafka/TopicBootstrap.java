@@ -30,11 +30,16 @@ public final class TopicBootstrap {
     }
 
     /** Creates the missing ones among every Baton topic; blocks up to {@code timeout}. */
-    public static void ensureAll(KafkaSettings settings, short replicationFactor, Duration timeout) {
-        ensure(settings, List.of(Topic.values()), replicationFactor, timeout);
+    public static void ensureAll(KafkaSettings settings, Duration timeout) {
+        ensure(settings, List.of(Topic.values()), timeout);
     }
 
-    public static void ensure(KafkaSettings settings, List<Topic> topics, short replicationFactor, Duration timeout) {
+    /**
+     * Creates the missing ones among {@code topics}, with the settings' replication factor; blocks up to
+     * {@code timeout}.
+     */
+    public static void ensure(KafkaSettings settings, List<Topic> topics, Duration timeout) {
+        short replicationFactor = settings.replicationFactor();
         // The admin calls themselves time out too: closing the Admin waits for pending calls, which would
         // otherwise run to default.api.timeout.ms (60 s) when the brokers cannot be reached.
         int timeoutMs = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());

@@ -95,7 +95,7 @@ class TopicBootstrapIT {
         KafkaSettings settings = freshNamespace(kafka, "fresh");
         assertThat(topicsIn(settings)).isEmpty();
 
-        TopicBootstrap.ensureAll(settings, REPLICATION, TIMEOUT);
+        TopicBootstrap.ensureAll(settings, TIMEOUT);
 
         List<Topic> all = List.of(Topic.values());
         Map<String, TopicDescription> descriptions = awaitTopics(settings, names(settings, all));
@@ -126,10 +126,10 @@ class TopicBootstrapIT {
     void shouldDoNothingOnASecondCall(TestKafka kafka) throws Exception {
         KafkaSettings settings = freshNamespace(kafka, "again");
         List<String> all = names(settings, List.of(Topic.values()));
-        TopicBootstrap.ensureAll(settings, REPLICATION, TIMEOUT);
+        TopicBootstrap.ensureAll(settings, TIMEOUT);
         Map<String, Uuid> idsBefore = topicIds(awaitTopics(settings, all));
 
-        assertThatCode(() -> TopicBootstrap.ensureAll(settings, REPLICATION, TIMEOUT)).doesNotThrowAnyException();
+        assertThatCode(() -> TopicBootstrap.ensureAll(settings, TIMEOUT)).doesNotThrowAnyException();
 
         // Same topic ids: nothing was deleted and created again.
         assertThat(topicIds(describe(all))).isEqualTo(idsBefore);
@@ -145,7 +145,7 @@ class TopicBootstrapIT {
                 .all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         Uuid heartbeatsId = awaitTopics(settings, List.of(heartbeats)).get(heartbeats).topicId();
 
-        TopicBootstrap.ensureAll(settings, REPLICATION, TIMEOUT);
+        TopicBootstrap.ensureAll(settings, TIMEOUT);
 
         Map<String, TopicDescription> descriptions = awaitTopics(settings, names(settings, List.of(Topic.values())));
         TopicDescription after = descriptions.get(heartbeats);
@@ -161,7 +161,7 @@ class TopicBootstrapIT {
     void shouldCreateOnlyTheTopicsAServiceAsksFor(TestKafka kafka) throws Exception {
         KafkaSettings settings = freshNamespace(kafka, "subset");
 
-        TopicBootstrap.ensure(settings, List.of(Topic.HEARTBEATS, Topic.DEAD_LETTERS), REPLICATION, TIMEOUT);
+        TopicBootstrap.ensure(settings, List.of(Topic.HEARTBEATS, Topic.DEAD_LETTERS), TIMEOUT);
 
         String heartbeats = settings.topic(Topic.HEARTBEATS);
         String deadLetters = settings.topic(Topic.DEAD_LETTERS);

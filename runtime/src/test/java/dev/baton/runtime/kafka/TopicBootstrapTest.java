@@ -28,7 +28,8 @@ class TopicBootstrapTest {
     @Test
     void shouldStampHeartbeatsWithTheBrokersAppendTime() {
         assertThat(TopicBootstrap.configs(Topic.HEARTBEATS)).isEqualTo(Map.of(
-                "cleanup.policy", "delete", "retention.ms", "3600000", "message.timestamp.type", "LogAppendTime"));
+                "cleanup.policy", "delete", "retention.ms", "3600000", "segment.ms", "600000",
+                "message.timestamp.type", "LogAppendTime"));
         assertThat(TopicBootstrap.configs(Topic.PROXY_EVENTS)).doesNotContainKey("message.timestamp.type");
     }
 
@@ -38,7 +39,7 @@ class TopicBootstrapTest {
         KafkaSettings settings = new KafkaSettings(nowhere, "nowhere", "bootstrap-test");
         long start = System.nanoTime();
 
-        assertThatThrownBy(() -> TopicBootstrap.ensureAll(settings, (short) 1, Duration.ofMillis(500)))
+        assertThatThrownBy(() -> TopicBootstrap.ensureAll(settings, Duration.ofMillis(500)))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageStartingWith("cannot create topics on " + nowhere);
 
