@@ -33,6 +33,8 @@ public final class Config {
     public static final String CONFIG_FILE_ENV = "BATON_CONFIG";
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?");
     private static final Pattern SECRET = Pattern.compile("(?i).*(password|secret|token|credential).*");
+    private static final Pattern URL_CREDENTIALS = Pattern.compile("(//[^/:@\\s]+:)[^@/\\s]*@");
+    private static final Pattern URL_PASSWORD = Pattern.compile("(?i)((?:password|secret|token)=)[^&;\\s]*");
 
     private final Map<String, String> fileValues;
     private final Map<String, String> env;
@@ -222,8 +224,18 @@ public final class Config {
         return out.toString();
     }
 
-    /** {@code value}, or {@code ****} when {@code key} names a secret. */
+    /**
+     * {@code value}, or {@code ****} when {@code key} names a secret; credentials inside a URL value
+     * ({@code //user:secret@host}, {@code password=secret}) are masked too.
+     */
     public static String mask(String key, String value) {
-        return value != null && SECRET.matcher(key).matches() ? "****" : value;
+        if (value == null) {
+            return null;
+        }
+        if (SECRET.matcher(key).matches()) {
+            return "****";
+        }
+        String masked = URL_CREDENTIALS.matcher(value).replaceAll("$1****@");
+        return URL_PASSWORD.matcher(masked).replaceAll("$1****");
     }
 }

@@ -323,4 +323,13 @@ class ConfigTest {
         // Unknown environment variables are worth a warning, not a refusal to start.
         assertThatCode(config::requireNoUnknownKeys).doesNotThrowAnyException();
     }
+
+    @Test
+    void shouldMaskCredentialsInsideUrls() {
+        assertThat(Config.mask("db.url", "jdbc:postgresql://db:5432/baton?user=baton&password=s3cret&ssl=true"))
+                .isEqualTo("jdbc:postgresql://db:5432/baton?user=baton&password=****&ssl=true");
+        assertThat(Config.mask("kafka.bootstrap.servers", "http://admin:s3cret@host:8080/path"))
+                .isEqualTo("http://admin:****@host:8080/path");
+        assertThat(Config.mask("db.url", "jdbc:postgresql://db:5432/baton")).isEqualTo("jdbc:postgresql://db:5432/baton");
+    }
 }
