@@ -27,7 +27,9 @@ import java.util.Objects;
  *       stepped down, the other is fenced at its next commit and steps down too, and the election runs again
  *       with a higher term.</li>
  *   <li>An instance judges nothing until it has read the stream for {@code timeout} after its start, so that it
- *       learns of a leader before it could claim leadership itself.</li>
+ *       learns of a leader before it could claim leadership itself; and it never takes over while the stream has
+ *       records it has not read yet (a new instance reading the topic's history, a paused one reading its
+ *       backlog): the leader it does not know of yet is in there.</li>
  * </ul>
  * This decides who <em>should</em> lead; it is not what keeps two leaders from both writing. That is the
  * transactional producer whose shared {@code transactional.id} fences every earlier leader when a new one
@@ -39,6 +41,7 @@ public final class LeaderElection {
     private final Instant startedAt;
     private final Map<String, Peer> peers = new HashMap<>();
     private Instant readThrough = Instant.EPOCH;
+    private boolean caughtUp;
     private long highestTerm;
     private Instant leaderlessSince;
 
@@ -83,11 +86,15 @@ public final class LeaderElection {
         }
     }
 
-    /** Every control record with a timestamp at or before {@code readThrough} has been handed to this object. */
-    public void onProgress(Instant readThrough) {
+    /**
+     * Every control record with a timestamp at or before {@code readThrough} has been handed to this object;
+     * {@code caughtUp} when no record was left to read after the poll.
+     */
+    public void onProgress(Instant readThrough, boolean caughtUp) {
         if (readThrough.isAfter(this.readThrough)) {
             this.readThrough = readThrough;
         }
+        this.caughtUp = caughtUp;
     }
 
     /** The highest term any instance announced. */
@@ -130,7 +137,7 @@ public final class LeaderElection {
             leaderlessSince = null;
             return new Follow(leader.instanceId(), leader.term(), leader.adminUrl());
         }
-        if (horizon.isBefore(startedAt.plus(timeout))) {
+        if (horizon.isBefore(startedAt.plus(timeout)) || !caughtUp) {
             return new Follow(null, highestTerm, null);
         }
         if (leaderlessSince == null) {

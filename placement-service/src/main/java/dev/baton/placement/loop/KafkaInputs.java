@@ -60,6 +60,7 @@ final class KafkaInputs implements AutoCloseable {
             ConsumerProgress heartbeatProgress,
             List<Stamped<PlacementHeartbeat>> instances,
             Instant controlReadThrough,
+            boolean controlCaughtUp,
             List<RoleAssignment> assignments,
             List<RoleConfigured> configurations,
             List<BatonEvent> maintenance) {
@@ -163,12 +164,23 @@ final class KafkaInputs implements AutoCloseable {
             }
         }
         return new Batch(heartbeats, heartbeatProgress(pollStartedAt), instances,
-                readThrough(controlPartitions, pollStartedAt), assignments, configurations, maintenance);
+                readThrough(controlPartitions, pollStartedAt), caughtUp(controlPartitions), assignments, configurations,
+                maintenance);
     }
 
     private ConsumerProgress heartbeatProgress(Instant pollStartedAt) {
         Instant through = readThrough(heartbeatPartitions, pollStartedAt);
         return through.equals(pollStartedAt) ? ConsumerProgress.caughtUp(pollStartedAt) : ConsumerProgress.behind(through);
+    }
+
+    private boolean caughtUp(List<TopicPartition> partitions) {
+        for (TopicPartition tp : partitions) {
+            OptionalLong lag = consumer.currentLag(tp);
+            if (lag.isEmpty() || lag.getAsLong() > 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private Instant readThrough(List<TopicPartition> partitions, Instant pollStartedAt) {

@@ -214,7 +214,7 @@ public final class PlacementLoop implements PlacementControl, Runnable {
         for (KafkaInputs.Stamped<PlacementHeartbeat> stamped : batch.instances()) {
             election.onHeartbeat(stamped.event(), stamped.recordTimestamp());
         }
-        election.onProgress(batch.controlReadThrough());
+        election.onProgress(batch.controlReadThrough(), batch.controlCaughtUp());
         if (!leading) {
             // The leader's decisions: a standby keeps the present so it can take over without a gap.
             for (RoleAssignment assignment : batch.assignments()) {

@@ -23,13 +23,13 @@ class LeaderElectionTest {
     /** Feeds a heartbeat stamped at {@code millis} and marks the stream read through {@code millis}. */
     private static void heard(LeaderElection election, PlacementHeartbeat heartbeat, long millis) {
         election.onHeartbeat(heartbeat, t(millis));
-        election.onProgress(t(millis));
+        election.onProgress(t(millis), true);
     }
 
     @Test
     void shouldNotClaimLeadershipBeforeItHasReadTheStreamForTheTimeout() {
         LeaderElection election = new LeaderElection("p-1", TIMEOUT, t(0));
-        election.onProgress(t(600));
+        election.onProgress(t(600), true);
 
         assertThat(election.evaluate(t(600), false, 0)).isInstanceOf(LeaderElection.Follow.class);
     }
@@ -37,7 +37,7 @@ class LeaderElectionTest {
     @Test
     void shouldTakeOverInTermOneWhenNoInstanceLeads() {
         LeaderElection election = new LeaderElection("p-1", TIMEOUT, t(0));
-        election.onProgress(t(800));
+        election.onProgress(t(800), true);
 
         assertThat(election.evaluate(t(800), false, 0)).isEqualTo(new LeaderElection.Lead(1, "no instance leads"));
     }
@@ -54,7 +54,7 @@ class LeaderElectionTest {
     void shouldTakeOverWithAHigherTermWhenTheLeadersHeartbeatsStop() {
         LeaderElection election = new LeaderElection("p-2", TIMEOUT, t(0));
         heard(election, beat("p-1", 3, true), 900);
-        election.onProgress(t(1600));
+        election.onProgress(t(1600), true);
 
         LeaderElection.Verdict verdict = election.evaluate(t(1600), false, 0);
 
@@ -68,7 +68,7 @@ class LeaderElectionTest {
         LeaderElection election = new LeaderElection("p-2", TIMEOUT, t(0));
         heard(election, beat("p-1", 3, true), 900);
         // This instance was paused: the wall clock is far ahead, but the stream was read only to 1000 ms.
-        election.onProgress(t(1000));
+        election.onProgress(t(1000), true);
 
         assertThat(election.evaluate(t(5000), false, 0)).isInstanceOf(LeaderElection.Follow.class);
     }
@@ -143,5 +143,19 @@ class LeaderElectionTest {
         heard(election, beat("p-2", 1, true), 900);
 
         assertThat(election.evaluate(t(900), true, 1)).isEqualTo(new LeaderElection.Follow("p-1", 1, null));
+    }
+
+    @Test
+    void shouldNotTakeOverWhileTheStreamStillHasUnreadRecords() {
+        LeaderElection election = new LeaderElection("p-2", TIMEOUT, t(0));
+        election.onHeartbeat(beat("p-1", 3, true), t(900));
+        // Reading history (or a backlog after a pause): the leader looks silent only because its newer
+        // heartbeats have not been read yet.
+        election.onProgress(t(1700), false);
+
+        assertThat(election.evaluate(t(1700), false, 0)).isInstanceOf(LeaderElection.Follow.class);
+
+        election.onProgress(t(1700), true);
+        assertThat(election.evaluate(t(1700), false, 0)).isInstanceOf(LeaderElection.Lead.class);
     }
 }
