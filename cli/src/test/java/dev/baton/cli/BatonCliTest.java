@@ -1,0 +1,280 @@
+package dev.baton.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.baton.cli.http.ApiRequest;
+import java.net.ConnectException;
+import java.time.Clock;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The commands against a fake transport: what they send, what they print, and their exit codes. */
+class BatonCliTest {
+    private static final String ROLE = """
+            {"roleId":"billing","version":2,"servers":["server-a","server-b","server-c"],"forceHighestPriority":true,
+             "failbackDelayMs":30000,"database":{"server":"DBHOST\\\\SQLEXPRESS","host":"dbhost","port":1433},
+             "updatedBy":"admin-api","updatedAt":"2026-11-25T10:00:00Z","hostingServer":"server-a","epoch":4}""";
+
+    private final FakeApiClient api = new FakeApiClient();
+
+    @Test
+    void shouldListRolesAsATableFromThePlacementApi() {
+        api.answer(200, "{\"roles\":[" + ROLE + "]}");
+
+        CliRun run = CliRun.run(api, "--token", "secret-token", "roles", "list");
+
+        assertThat(run.exit()).isZero();
+        ApiRequest request = api.only();
+        assertThat(request.method()).isEqualTo("GET");
+        assertThat(request.uri()).hasToString("http://127.0.0.1:8081/api/v1/roles");
+        assertThat(request.bearerToken()).isEqualTo("secret-token");
+        assertThat(run.out()).startsWith("ROLE     HOST      EPOCH  SERVERS");
+        assertThat(run.out()).contains("billing  server-a  4      server-a,server-b,server-c  on after 30 s");
+        assertThat(run.err()).isEmpty();
+    }
+
+    @Test
+    void shouldPrintTheRawAnswerWithJson() {
+        String body = "{\"roles\":[" + ROLE + "]}";
+        api.answer(200, body);
+
+        CliRun run = CliRun.run(api, "roles", "list", "--json");
+
+        assertThat(run.out()).isEqualTo(body + "\n");
+    }
+
+    @Test
+    void shouldTakeUrlAndTokenFromTheEnvironmentWhenNoOptionIsGiven() {
+        api.answer(200, ROLE);
+
+        CliRun run = CliRun.run(api, (b, t, f, w) -> null,
+                Map.of("BATON_API_URL", "http://placement-1:9000/", "BATON_API_TOKEN", "from-env"),
+                Clock.systemUTC(), "roles", "show", "billing");
+
+        assertThat(run.exit()).isZero();
+        assertThat(api.only().uri()).hasToString("http://placement-1:9000/api/v1/roles/billing");
+        assertThat(api.only().bearerToken()).isEqualTo("from-env");
+        assertThat(run.out()).contains("role:            billing")
+                .contains("servers:         server-a,server-b,server-c (highest priority first)")
+                .contains("database:        DBHOST\\SQLEXPRESS (dbhost:1433)");
+    }
+
+    @Test
+    void shouldPreferOptionsOverTheEnvironment() {
+        CliRun run = CliRun.run(api, (b, t, f, w) -> null,
+                Map.of("BATON_API_URL", "http://from-env:1", "BATON_API_TOKEN", "from-env"), Clock.systemUTC(),
+                "--api", "https://from-option:2", "servers", "list", "--token", "from-option");
+
+        assertThat(run.exit()).isZero();
+        assertThat(api.only().uri()).hasToString("https://from-option:2/api/v1/servers");
+        assertThat(api.only().bearerToken()).isEqualTo("from-option");
+    }
+
+    @Test
+    void shouldCreateARoleWithServersFailbackAndDatabase() {
+        api.answer(201, ROLE);
+
+        CliRun run = CliRun.run(api, "roles", "create", "billing", "--servers", "server-a,server-b,server-c",
+                "--failback", "--failback-delay", "30s", "--db-server", "DBHOST\\SQLEXPRESS", "--db-host", "dbhost",
+                "--db-port", "1433");
+
+        assertThat(run.exit()).isZero();
+        ApiRequest request = api.only();
+        assertThat(request.method()).isEqualTo("POST");
+        assertThat(request.uri().getPath()).isEqualTo("/api/v1/roles");
+        assertThat(request.jsonBody()).isEqualTo("{\"roleId\":\"billing\",\"servers\":[\"server-a\",\"server-b\","
+                + "\"server-c\"],\"forceHighestPriority\":true,\"failbackDelayMs\":30000,\"database\":{\"server\":"
+                + "\"DBHOST\\\\SQLEXPRESS\",\"host\":\"dbhost\",\"port\":1433}}");
+        assertThat(run.out()).startsWith("created role billing (version 2)\n").contains("failback:        on after 30 s");
+    }
+
+    @Test
+    void shouldCreateARoleWithoutFailbackOrDatabase() {
+        CliRun run = CliRun.run(api, "roles", "create", "r1", "--servers", "a", "--servers", "b");
+
+        assertThat(run.exit()).isZero();
+        assertThat(api.only().jsonBody())
+                .isEqualTo("{\"roleId\":\"r1\",\"servers\":[\"a\",\"b\"],\"forceHighestPriority\":false}");
+    }
+
+    @Test
+    void shouldRefuseAPartialDatabaseAsAUsageError() {
+        CliRun run = CliRun.run(api, "roles", "create", "r1", "--servers", "a", "--db-host", "h");
+
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.errLines()[0]).isEqualTo("baton: Missing required argument(s): --db-server=NAME, --db-port=PORT");
+        assertThat(run.err()).contains("Try 'baton roles create --help' for more information.");
+        assertThat(api.requests()).isEmpty();
+    }
+
+    @Test
+    void shouldSendEveryRoleChangeToItsEndpoint() {
+        assertRequest(new String[] {"roles", "add-server", "billing", "server-d"}, "POST", "/api/v1/roles/billing/servers",
+                "{\"serverId\":\"server-d\"}");
+        assertRequest(new String[] {"roles", "remove-server", "billing", "server-d"}, "DELETE",
+                "/api/v1/roles/billing/servers/server-d", null);
+        assertRequest(new String[] {"roles", "up", "billing", "server-b"}, "POST",
+                "/api/v1/roles/billing/servers/server-b/up", null);
+        assertRequest(new String[] {"roles", "down", "billing", "server-b"}, "POST",
+                "/api/v1/roles/billing/servers/server-b/down", null);
+        assertRequest(new String[] {"roles", "failback", "billing", "on", "--delay", "2m"}, "PUT",
+                "/api/v1/roles/billing/failback", "{\"forceHighestPriority\":true,\"failbackDelayMs\":120000}");
+        assertRequest(new String[] {"roles", "failback", "billing", "OFF"}, "PUT", "/api/v1/roles/billing/failback",
+                "{\"forceHighestPriority\":false}");
+        assertRequest(new String[] {"roles", "database", "billing", "--server", "DB2", "--host", "db2", "--port", "5432"},
+                "PUT", "/api/v1/roles/billing/database", "{\"server\":\"DB2\",\"host\":\"db2\",\"port\":5432}");
+        assertRequest(new String[] {"servers", "maintenance", "server-a", "on"}, "PUT",
+                "/api/v1/servers/server-a/maintenance", "{\"on\":true}");
+    }
+
+    private void assertRequest(String[] args, String method, String path, String body) {
+        FakeApiClient client = new FakeApiClient();
+        String answer = args[0].equals("servers")
+                ? "{\"serverId\":\"server-a\",\"kind\":\"EXPANSION\",\"host\":\"agent-a\",\"state\":\"MAINTENANCE\","
+                        + "\"maintenance\":true,\"maintenanceBy\":\"admin-api\",\"roles\":[]}"
+                : ROLE;
+        client.answer(200, answer);
+        CliRun run = CliRun.run(client, args);
+        assertThat(run.exit()).as(String.join(" ", args) + ": " + run.err()).isZero();
+        assertThat(client.only().method()).isEqualTo(method);
+        assertThat(client.only().uri().getRawPath()).isEqualTo(path);
+        assertThat(client.only().jsonBody()).isEqualTo(body);
+    }
+
+    @Test
+    void shouldEncodeIdsInPaths() {
+        CliRun run = CliRun.run(api, "roles", "show", "a b/c");
+
+        assertThat(run.exit()).isZero();
+        assertThat(api.only().uri().getRawPath()).isEqualTo("/api/v1/roles/a%20b%2Fc");
+    }
+
+    @Test
+    void shouldPrintAManualMove() {
+        api.answer(200, "{\"roleId\":\"billing\",\"from\":\"server-a\",\"to\":\"server-b\",\"epoch\":5,"
+                + "\"reason\":\"MANUAL\",\"cause\":\"moved by admin-api\"}");
+
+        CliRun run = CliRun.run(api, "roles", "move", "billing", "server-b");
+
+        assertThat(api.only().jsonBody()).isEqualTo("{\"to\":\"server-b\"}");
+        assertThat(run.out()).isEqualTo("billing moved server-a -> server-b at epoch 5 (MANUAL: moved by admin-api)\n");
+    }
+
+    @Test
+    void shouldReportAnApiErrorAsOneLineWithItsValidationErrorsAndExitOne() {
+        api.answer(422, "{\"code\":422,\"message\":\"role billing rejected: 2 problems\",\"validationErrors\":"
+                + "[\"database.server: '(local)' is a database on the local machine\",\"servers: x is not registered\"]}");
+
+        CliRun run = CliRun.run(api, "roles", "create", "billing", "--servers", "x", "--db-server", "(local)",
+                "--db-host", "h", "--db-port", "1");
+
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.errLines()).containsExactly("baton: placement API answered 422: role billing rejected: 2 problems; "
+                + "database.server: '(local)' is a database on the local machine; servers: x is not registered");
+        assertThat(run.out()).isEmpty();
+    }
+
+    @Test
+    void shouldHintAtTheTokenOnA401() {
+        api.answer(401, "{\"code\":401,\"message\":\"invalid bearer token\",\"validationErrors\":[]}");
+
+        CliRun run = CliRun.run(api, "roles", "list");
+
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.errLines())
+                .containsExactly("baton: placement API answered 401: invalid bearer token (check --token or BATON_API_TOKEN)");
+    }
+
+    @Test
+    void shouldNameTheUrlAndAHintWhenTheApiRefusesConnections() {
+        api.fail(new ConnectException());
+
+        CliRun run = CliRun.run(api, "--api", "http://127.0.0.1:1", "servers", "list");
+
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.errLines()).containsExactly("baton: cannot connect to the placement API at http://127.0.0.1:1 "
+                + "(connection refused): is it running? Set --api or BATON_API_URL to its URL");
+    }
+
+    @Test
+    void shouldTreatABadUrlFromTheEnvironmentAsAUsageError() {
+        CliRun run = CliRun.run(api, (b, t, f, w) -> null, Map.of("BATON_API_URL", "placement:8081"), Clock.systemUTC(),
+                "roles", "list");
+
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.errLines()[0]).isEqualTo("baton: BATON_API_URL: 'placement:8081' is not an http:// or https:// "
+                + "URL, e.g. http://127.0.0.1:8081");
+        assertThat(run.err()).contains("Usage: baton roles list");
+        assertThat(api.requests()).isEmpty();
+    }
+
+    @Test
+    void shouldExitTwoOnUsageErrors() {
+        assertThat(CliRun.run(api).exit()).isEqualTo(2);
+        assertThat(CliRun.run(api, "roles").exit()).isEqualTo(2);
+        assertThat(CliRun.run(api, "roles", "show").exit()).isEqualTo(2);
+        assertThat(CliRun.run(api, "roles", "failback", "billing", "maybe").exit()).isEqualTo(2);
+        assertThat(CliRun.run(api, "roles", "create", "r", "--servers", "a", "--failback-delay", "30").exit())
+                .isEqualTo(2);
+        CliRun unknown = CliRun.run(api, "roles", "lists");
+        assertThat(unknown.exit()).isEqualTo(2);
+        assertThat(unknown.err()).contains("Did you mean: roles list");
+        assertThat(api.requests()).isEmpty();
+    }
+
+    @Test
+    void shouldPrintHelpAndExitZero() {
+        CliRun run = CliRun.run(api, "roles", "create", "--help");
+
+        assertThat(run.exit()).isZero();
+        assertThat(run.out()).contains("--servers=SERVER").contains("--db-server=NAME").contains("BATON_API_URL");
+    }
+
+    @Test
+    void shouldQueryTheAuditHistoryWithEncodedParametersAndTheAuditToken() {
+        api.answer(200, "{\"events\":[{\"eventId\":\"0f5c0c4e-5b1a-4a51-9a70-8d3c2c1f8a11\",\"type\":\"RoleMoved\","
+                + "\"roleId\":\"billing\",\"serverId\":\"server-b\",\"epoch\":2,\"occurredAt\":\"2026-01-31T10:00:00.210Z\","
+                + "\"payload\":{\"type\":\"RoleMoved\",\"schemaVersion\":1,\"eventId\":\"0f5c0c4e-5b1a-4a51-9a70-8d3c2c1f8a11\","
+                + "\"occurredAt\":\"2026-01-31T10:00:00.210Z\",\"roleId\":\"billing\",\"epoch\":2,\"from\":\"server-a\","
+                + "\"to\":\"server-b\",\"reason\":\"FAILOVER\",\"cause\":\"server-a DOWN\","
+                + "\"decidedAt\":\"2026-01-31T10:00:00.200Z\"}}],\"nextCursor\":\"abc\"}");
+
+        CliRun run = CliRun.run(api, (b, t, f, w) -> null, Map.of("BATON_API_TOKEN", "api-token",
+                "BATON_AUDIT_TOKEN", "audit-token"), Clock.systemUTC(), "audit", "history", "billing", "--from",
+                "2026-01-31T11:00:00+01:00", "--type", "RoleMoved,ServerDown", "--limit", "10");
+
+        assertThat(run.exit()).isZero();
+        ApiRequest request = api.only();
+        assertThat(request.uri()).hasToString("http://127.0.0.1:8083/api/v1/roles/billing/history"
+                + "?type=RoleMoved%2CServerDown&from=2026-01-31T11%3A00%3A00%2B01%3A00&limit=10");
+        assertThat(request.bearerToken()).isEqualTo("audit-token");
+        assertThat(run.out()).contains("2026-01-31T10:00:00.210Z  RoleMoved  server-b  2      "
+                + "epoch=2 server-a -> server-b FAILOVER (server-a DOWN)");
+        assertThat(run.errLines()).containsExactly("more rows: repeat with --cursor abc");
+    }
+
+    @Test
+    void shouldListFailoversWithTheirDurations() {
+        api.answer(200, "{\"failovers\":[{\"moveEventId\":\"0f5c0c4e-5b1a-4a51-9a70-8d3c2c1f8a11\",\"roleId\":\"role-1\","
+                + "\"epoch\":2,\"from\":\"srv-1\",\"to\":\"srv-2\",\"reason\":\"FAILOVER\",\"cause\":\"srv-1 DOWN\","
+                + "\"movedAt\":\"2025-01-31T10:00:00.210Z\",\"detectToDecideMs\":200,\"decideToRunningMs\":700,"
+                + "\"runningToReconnectedMs\":null,\"totalMs\":null,\"connectionsMoved\":null}],\"nextCursor\":null}");
+
+        CliRun run = CliRun.run(api, "audit", "failovers", "--role", "role-1");
+
+        assertThat(run.exit()).isZero();
+        assertThat(api.only().uri().toString()).endsWith("/api/v1/failovers?role=role-1");
+        assertThat(run.out()).contains("2025-01-31T10:00:00.210Z  role-1  2      srv-1  srv-2  FAILOVER  200 ms");
+        assertThat(run.err()).isEmpty();
+    }
+
+    @Test
+    void shouldNameTheAuditApiInItsErrors() {
+        api.fail(new ConnectException());
+
+        CliRun run = CliRun.run(api, "audit", "failovers");
+
+        assertThat(run.errLines()).containsExactly("baton: cannot connect to the audit API at http://127.0.0.1:8083 "
+                + "(connection refused): is it running? Set --audit or BATON_AUDIT_URL to its URL");
+    }
+}
