@@ -35,14 +35,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Self-fencing with the real timing (heartbeat 100 ms, lease 500 ms, placement failure timeout 700 ms): the agent
+ * Self-fencing with real timing (heartbeat 100 ms, lease 1 s, placement failure timeout 2 s; see LEASE): the agent
  * reaches Kafka only through a TCP proxy that the test cuts, while the test itself keeps a direct connection.
  */
 @ExtendWith(ProxiedKafkaExtension.class)
 class LeaseFencingIT {
     private static final Logger LOG = LoggerFactory.getLogger(LeaseFencingIT.class);
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
-    private static final Duration FAILURE_TIMEOUT = Duration.ofMillis(700);
+    /*
+     * The defaults are a 500 ms lease against a 700 ms failure timeout. The test keeps the same mechanism with a
+     * second of margin (1 s lease, 2 s timeout), so a CI machine starved of CPU for a few hundred milliseconds
+     * does not fail it; the margin at the defaults is measured by the benchmarks, not asserted here.
+     */
+    private static final Duration LEASE = Duration.ofMillis(1000);
+    private static final Duration FAILURE_TIMEOUT = Duration.ofMillis(2000);
     private static final String SERVER = "fence-1";
 
     @TempDir
@@ -68,7 +74,7 @@ class LeaseFencingIT {
         TestKafka kafka = proxied.kafka();
         Map<String, String> config = Fixtures.agentConfig(proxied.proxiedBootstrapServers(), kafka.namespace(), SERVER,
                 workDir);
-        config.put("lease", "500ms");
+        config.put("lease", LEASE.toMillis() + "ms");
         config.put("placement.failure.timeout", FAILURE_TIMEOUT.toMillis() + "ms");
         agent = Fixtures.startInProcess(config);
         kafka.send(role("fenced-sample", List.of(SERVER), null, null));
@@ -144,7 +150,8 @@ class LeaseFencingIT {
     private static RoleStateChanged fenced(TestKafka kafka, String roleId, Instant after) {
         RoleStateChanged failed = kafka.awaitEvent(Topic.ROLE_EVENTS, RoleStateChanged.class,
                 about(roleId, 1, RoleState.FAILED).and(e -> e.occurredAt().isAfter(after)), TIMEOUT);
-        assertThat(failed.detail()).startsWith("fenced: no heartbeat acknowledged by Kafka for ").endsWith("(lease 500 ms)");
+        assertThat(failed.detail()).startsWith("fenced: no heartbeat acknowledged by Kafka for ")
+                .endsWith("(lease " + LEASE.toMillis() + " ms)");
         return failed;
     }
 
