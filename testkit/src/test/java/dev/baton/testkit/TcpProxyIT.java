@@ -47,7 +47,15 @@ class TcpProxyIT {
         used = kafka;
         String topic = kafka.kafka().topic(Topic.HEARTBEATS);
         try (KafkaProducer<String, byte[]> producer = proxiedProducer(kafka)) {
-            RecordMetadata before = producer.send(record(topic, "before")).get(20, TimeUnit.SECONDS);
+            // The producer gives up on a record after 2 s; a broker that just started may need longer to elect the
+            // partition's leader, so the first ack is awaited with retries.
+            RecordMetadata before = Await.until("a first ack through the proxy", TIMEOUT, () -> {
+                try {
+                    return producer.send(record(topic, "before")).get(5, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    return null;
+                }
+            }, metadata -> metadata != null);
             assertThat(before.offset()).isGreaterThanOrEqualTo(0);
             assertThat(kafka.proxy().connectionsAccepted())
                     .as("the producer's connections go through the proxy").isGreaterThan(0);
