@@ -1,5 +1,6 @@
 package dev.baton.launcher;
 
+import dev.baton.runtime.process.Watchdog;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -8,7 +9,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -20,7 +20,7 @@ import java.util.function.Consumer;
 /**
  * One process of the local run, tied to the launcher so that it never outlives it.
  *
- * <p>The command runs as {@code setsid /bin/sh -c WATCHDOG baton-<name> <grace> <command...>} (the pattern of the
+ * <p>The command runs as {@code setsid /bin/sh -c <Watchdog script> baton-<name> <grace> <command...>} (runtime {@code Watchdog}) (the pattern of the
  * heartbeat-agent's command plugins):
  * <ul>
  *   <li>{@code setsid}: a session and process group of its own, so a Ctrl-C at the launcher's terminal reaches only the
@@ -33,20 +33,6 @@ import java.util.function.Consumer;
  * </ul>
  */
 final class Child {
-    static final String WATCHDOG = String.join("\n",
-            "grace=\"$1\"; shift",
-            // A background job's standard input would be /dev/null: hand the launcher's pipe over explicitly.
-            "exec 3<&0",
-            "(",
-            "  trap '' TERM INT HUP",
-            "  while read -r _; do :; done",
-            "  kill -TERM 0 2>/dev/null",
-            "  sleep \"$grace\"",
-            "  kill -KILL 0 2>/dev/null",
-            ") <&3 &",
-            "exec \"$@\" </dev/null 3<&-");
-
-    private static final List<Path> SETSID = List.of(Path.of("/usr/bin/setsid"), Path.of("/bin/setsid"));
 
     private final String name;
     private final Process process;
@@ -75,16 +61,12 @@ final class Child {
      */
     static Child start(String name, List<String> command, Map<String, String> environment, Path workDir, Path log,
             Path pidFile, Duration watchdogGrace, Consumer<Child> onUnexpectedExit) throws IOException {
-        Path setsid = SETSID.stream().filter(Files::isExecutable).findFirst()
-                .orElseThrow(() -> new IOException("setsid (util-linux) not found in " + SETSID
-                        + ": the local run needs it to tie its processes to the launcher"));
+        List<String> argv = Watchdog.argv("baton-" + name, watchdogGrace, command,
+                "the local run needs it to tie its processes to the launcher");
         Files.createDirectories(log.getParent());
         Files.createDirectories(workDir);
         Files.writeString(log, "=== " + Instant.now() + " starting " + name + ": " + String.join(" ", command)
                         + " ===\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        List<String> argv = new ArrayList<>(List.of(setsid.toString(), "/bin/sh", "-c", WATCHDOG, "baton-" + name,
-                String.format(Locale.ROOT, "%.1f", watchdogGrace.toMillis() / 1000.0)));
-        argv.addAll(command);
         ProcessBuilder builder = new ProcessBuilder(argv)
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)

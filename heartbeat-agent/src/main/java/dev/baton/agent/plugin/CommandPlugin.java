@@ -1,5 +1,6 @@
 package dev.baton.agent.plugin;
 
+import dev.baton.runtime.process.Watchdog;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -8,9 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -19,7 +18,7 @@ import java.util.Optional;
  * a log file per role, and tied to the agent by a watchdog so that it never outlives it.
  *
  * <h2>The watchdog</h2>
- * The command is not started directly but through {@code setsid /bin/sh -c WATCHDOG}, which
+ * The command is not started directly but through {@code setsid /bin/sh -c <script>} (runtime {@code Watchdog}), which
  * <ol>
  *   <li>runs in a new session and process group ({@code setsid}), so the plugin and everything it starts can be
  *       signalled as one group, and a Ctrl-C at the agent's terminal does not reach it (a planned leave needs the
@@ -39,21 +38,6 @@ import java.util.Optional;
  * Environment variables of the agent's own ({@code BATON_*}) are not passed on: they may hold its secrets.
  */
 public final class CommandPlugin implements PluginInstance {
-    /** {@code $1}: the grace in seconds; the rest: the command. See the class comment. */
-    static final String WATCHDOG = String.join("\n",
-            "grace=\"$1\"; shift",
-            // A background job's standard input would be /dev/null: hand the agent's pipe over explicitly.
-            "exec 3<&0",
-            "(",
-            "  trap '' TERM INT HUP",
-            "  while read -r _; do :; done",
-            "  kill -TERM 0 2>/dev/null",
-            "  sleep \"$grace\"",
-            "  kill -KILL 0 2>/dev/null",
-            ") <&3 &",
-            "exec \"$@\" </dev/null 3<&-");
-
-    private static final List<Path> SETSID = List.of(Path.of("/usr/bin/setsid"), Path.of("/bin/setsid"));
 
     private final String roleId;
     private final List<String> command;
@@ -87,16 +71,12 @@ public final class CommandPlugin implements PluginInstance {
 
     @Override
     public void launch() throws IOException {
-        Path setsid = SETSID.stream().filter(Files::isExecutable).findFirst()
-                .orElseThrow(() -> new IOException("setsid (util-linux) not found in " + SETSID
-                        + ": command plugins need it for their watchdog"));
+        List<String> argv = Watchdog.argv("baton-watchdog-" + roleId, grace, command,
+                "command plugins need it for their watchdog");
         Files.createDirectories(workDir);
         Files.writeString(logFile, "=== " + Instant.now() + " starting role " + roleId + ": " + command + " (port "
                         + port + ") ===\n", StandardCharsets.UTF_8,
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        List<String> argv = new ArrayList<>(List.of(setsid.toString(), "/bin/sh", "-c", WATCHDOG,
-                "baton-watchdog-" + roleId, seconds(grace)));
-        argv.addAll(command);
         ProcessBuilder builder = new ProcessBuilder(argv)
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)
@@ -110,10 +90,6 @@ public final class CommandPlugin implements PluginInstance {
             throw new IOException("cannot start " + command.get(0) + ": " + e.getMessage(), e);
         }
         lifeline = process.getOutputStream();
-    }
-
-    private static String seconds(Duration duration) {
-        return String.format(Locale.ROOT, "%.3f", duration.toMillis() / 1000.0);
     }
 
     @Override
