@@ -27,6 +27,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +48,14 @@ import org.slf4j.LoggerFactory;
  * 0, otherwise the timestamp of the last record read from it; the minimum over the stream's partitions. Record
  * timestamps of heartbeats and placement-control are the broker's append times. Undecodable records go to the
  * dead-letter topic and are skipped.
+ *
+ * <h2>After a stall</h2>
+ * The consumer's lag comes from the log-end offsets of its last fetch responses. After the process stalled (a
+ * long GC pause, SIGSTOP, a starved CPU) the first polls hand out records fetched before the stall together with a
+ * lag of 0 computed against the end the log had <em>then</em>; trusting it would make a resumed instance judge
+ * servers and instances by heartbeats it has not read yet. So when more than {@code stallLimit} passed between
+ * two polls beyond the poll's own timeout, the end offsets of heartbeats and placement-control are asked of the
+ * broker, and each partition counts as behind until the consumer has read up to them.
  */
 final class KafkaInputs implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaInputs.class);
@@ -75,9 +84,21 @@ final class KafkaInputs implements AutoCloseable {
     private final List<TopicPartition> controlPartitions;
     private final List<TopicPartition> assignmentPartitions;
     private final Map<TopicPartition, Instant> lastTimestamp = new HashMap<>();
+    private final Duration stallLimit;
+    /** Broker-confirmed end offsets the consumer must read up to before the cached lag is trusted again. */
+    private final Map<TopicPartition, Long> mustReach = new HashMap<>();
+    private boolean endsUnverified;
+    private long lastPollReturnedNanos;
 
-    KafkaInputs(KafkaSettings settings, EventCodec codec, DeadLetters deadLetters, Clock clock, Duration lookBack) {
+    /**
+     * @param lookBack how far back heartbeats are read at start
+     * @param stallLimit a gap between two polls longer than this (beyond the poll's timeout) is a stall, after
+     *     which the consumer's cached lag is not trusted until the broker's end offsets are read
+     */
+    KafkaInputs(KafkaSettings settings, EventCodec codec, DeadLetters deadLetters, Clock clock, Duration lookBack,
+            Duration stallLimit) {
         this.settings = settings;
+        this.stallLimit = stallLimit;
         this.consumer = new KafkaConsumer<>(settings.consumer(null, "placement-inputs"));
         this.codec = codec;
         this.deadLetters = deadLetters;
@@ -100,6 +121,9 @@ final class KafkaInputs implements AutoCloseable {
         consumer.seekToBeginning(assignmentPartitions);
         consumer.seekToEnd(configPartitions);
         consumer.seekToEnd(serverPartitions);
+        // The first polls read the history: confirm the end with the broker before trusting any lag.
+        this.endsUnverified = true;
+        this.lastPollReturnedNanos = System.nanoTime();
     }
 
     private List<TopicPartition> partitions(Topic topic) {
@@ -130,6 +154,14 @@ final class KafkaInputs implements AutoCloseable {
     Batch poll(Duration timeout) {
         Instant pollStartedAt = clock.instant();
         ConsumerRecords<String, byte[]> records = consumer.poll(timeout);
+        long returned = System.nanoTime();
+        if (returned - lastPollReturnedNanos > timeout.plus(stallLimit).toNanos()) {
+            LOG.info("Reading paused for {} ms: confirming the end of heartbeats and placement-control with the broker",
+                    (returned - lastPollReturnedNanos) / 1_000_000);
+            endsUnverified = true;
+        }
+        lastPollReturnedNanos = returned;
+        verifyEnds();
         List<Stamped<Heartbeat>> heartbeats = new ArrayList<>();
         List<Stamped<PlacementHeartbeat>> instances = new ArrayList<>();
         List<RoleAssignment> assignments = new ArrayList<>();
@@ -173,21 +205,39 @@ final class KafkaInputs implements AutoCloseable {
         return through.equals(pollStartedAt) ? ConsumerProgress.caughtUp(pollStartedAt) : ConsumerProgress.behind(through);
     }
 
-    private boolean caughtUp(List<TopicPartition> partitions) {
-        for (TopicPartition tp : partitions) {
-            OptionalLong lag = consumer.currentLag(tp);
-            if (lag.isEmpty() || lag.getAsLong() > 0) {
-                return false;
+    /** Asks the broker for the end offsets when they are in doubt; forgets those the consumer has reached. */
+    private void verifyEnds() {
+        if (endsUnverified) {
+            List<TopicPartition> watched = new ArrayList<>(heartbeatPartitions);
+            watched.addAll(controlPartitions);
+            try {
+                mustReach.putAll(consumer.endOffsets(watched, stallLimit.multipliedBy(4)));
+                endsUnverified = false;
+            } catch (KafkaException e) {
+                LOG.warn("Could not read the end offsets of heartbeats and placement-control, reporting them as "
+                        + "behind until it succeeds: {}", e.toString());
             }
         }
-        return true;
+        mustReach.entrySet().removeIf(end -> consumer.position(end.getKey()) >= end.getValue());
+    }
+
+    /** Whether the lag of {@code tp} is known to be 0, from the broker's recent answer. */
+    private boolean readToEnd(TopicPartition tp) {
+        if (endsUnverified || mustReach.containsKey(tp)) {
+            return false;
+        }
+        OptionalLong lag = consumer.currentLag(tp);
+        return lag.isPresent() && lag.getAsLong() == 0;
+    }
+
+    private boolean caughtUp(List<TopicPartition> partitions) {
+        return partitions.stream().allMatch(this::readToEnd);
     }
 
     private Instant readThrough(List<TopicPartition> partitions, Instant pollStartedAt) {
         Instant readThrough = pollStartedAt;
         for (TopicPartition tp : partitions) {
-            OptionalLong lag = consumer.currentLag(tp);
-            if (lag.isPresent() && lag.getAsLong() == 0) {
+            if (readToEnd(tp)) {
                 continue;
             }
             // Unknown lag and nothing read yet: nothing can be said about this partition.
@@ -199,14 +249,19 @@ final class KafkaInputs implements AutoCloseable {
         return readThrough;
     }
 
-    /** Whether the role-assignments partitions have been read up to {@code end}. */
-    boolean assignmentsReached(Map<TopicPartition, Long> end) {
+    /** Whether the consumer has read every partition of {@code end} up to its offset. */
+    boolean reached(Map<TopicPartition, Long> end) {
         return end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
     }
 
     /** The current end (last stable) offsets of role-assignments: what a new leader must read before deciding. */
     Map<TopicPartition, Long> assignmentEndOffsets() {
         return consumer.endOffsets(assignmentPartitions, Duration.ofSeconds(10));
+    }
+
+    /** The current end offsets of placement-control, asked of the broker: what a candidate reads before taking over. */
+    Map<TopicPartition, Long> controlEndOffsets() {
+        return consumer.endOffsets(controlPartitions, Duration.ofSeconds(10));
     }
 
     Set<TopicPartition> assignment() {

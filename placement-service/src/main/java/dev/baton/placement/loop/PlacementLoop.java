@@ -47,6 +47,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Supplier;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -284,8 +285,22 @@ public final class PlacementLoop implements PlacementControl, Runnable {
      * Takes over: fences earlier leaders by opening the shared transactional id, then reads the assignments to
      * their end before deciding anything, so nothing an earlier leader committed is decided again.
      */
-    private void takeOver(LeaderElection.Lead lead) {
+    private void takeOver(LeaderElection.Lead candidacy) {
         long started = System.nanoTime();
+        // The election judged by what the consumer had read. Before fencing anyone, read placement-control up to
+        // the end the broker reports now and judge again: a leader announced there while this instance was
+        // stalled or behind must be followed, not deposed.
+        if (!readUpTo(inputs.controlEndOffsets(), "placement-control")) {
+            return;
+        }
+        LeaderElection.Verdict confirmed = election.evaluate(clock.instant(), false, term);
+        if (!(confirmed instanceof LeaderElection.Lead lead)) {
+            LOG.info("Instance {} does not take over: placement-control read to its end shows {}", instanceId, confirmed);
+            if (confirmed instanceof LeaderElection.Follow follow) {
+                following = follow;
+            }
+            return;
+        }
         EventPublisher publisher;
         try {
             publisher = leaderPublishers.get();
@@ -294,19 +309,11 @@ public final class PlacementLoop implements PlacementControl, Runnable {
             LOG.warn("Instance {} could not take over (term {}): {}", instanceId, lead.term(), e.toString());
             return;
         }
-        var end = inputs.assignmentEndOffsets();
-        long deadline = System.nanoTime() + takeoverTimeout.toNanos();
-        while (!inputs.assignmentsReached(end)) {
-            if (System.nanoTime() > deadline) {
-                LOG.warn("Instance {} could not read the assignments within {} ms; not taking over",
-                        instanceId, takeoverTimeout.toMillis());
-                if (publisher instanceof AutoCloseable closeable) {
-                    closeQuietly(closeable);
-                }
-                return;
+        if (!readUpTo(inputs.assignmentEndOffsets(), "role-assignments")) {
+            if (publisher instanceof AutoCloseable closeable) {
+                closeQuietly(closeable);
             }
-            consume(inputs.poll(Duration.ofMillis(20)));
-            progressNanos = System.nanoTime();
+            return;
         }
         leaderPublisher = publisher;
         leading = true;
@@ -315,6 +322,21 @@ public final class PlacementLoop implements PlacementControl, Runnable {
         metrics.takeovers.increment();
         LOG.info("Instance {} leads in term {} ({}); took over in {} ms with {} assignments", instanceId, term,
                 lead.reason(), (System.nanoTime() - started) / 1_000_000, assignments.all().size());
+    }
+
+    /** Consumes until every partition of {@code end} is read up to its offset, within the takeover timeout. */
+    private boolean readUpTo(Map<TopicPartition, Long> end, String what) {
+        long deadline = System.nanoTime() + takeoverTimeout.toNanos();
+        while (!inputs.reached(end)) {
+            if (System.nanoTime() > deadline) {
+                LOG.warn("Instance {} could not read {} to its end within {} ms; not taking over",
+                        instanceId, what, takeoverTimeout.toMillis());
+                return false;
+            }
+            consume(inputs.poll(Duration.ofMillis(20)));
+            progressNanos = System.nanoTime();
+        }
+        return true;
     }
 
     private void stepDown(String reason) {

@@ -52,7 +52,7 @@ public final class PlacementLoops implements AutoCloseable {
                 PlacementSettings.SERVICE + "/" + settings.instanceId(), codec, clock);
         // Read back twice the failure timeout: enough to know at once which servers (and instances) are alive.
         KafkaInputs inputs = new KafkaInputs(settings.kafka(), codec, deadLetters, clock,
-                settings.detector().failureTimeout().multipliedBy(2));
+                settings.detector().failureTimeout().multipliedBy(2), settings.detector().maxEvaluationGap());
         KafkaEventPublisher events = new KafkaEventPublisher(settings.kafka(), codec, settings.publishTimeout());
         FailureDetector detector = new FailureDetector(settings.detector(), clock.instant());
         LeaderElection election = new LeaderElection(settings.instanceId(), settings.leaderTimeout(), clock.instant());
