@@ -16,7 +16,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.locks.LockSupport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * End-to-end failover through the gateway: a client sends a line through the gateway every 10 ms on one connection;
@@ -43,6 +45,9 @@ public final class FailoverBench implements Callable<Integer> {
     @Mixin
     FailoverClusterOptions clusterOptions;
 
+    @Spec
+    CommandSpec spec;
+
     @Option(names = "--trials", description = "Failovers to measure (default: " + TRIALS + ", --quick: " + QUICK_TRIALS
             + ").")
     Integer trials;
@@ -67,17 +72,19 @@ public final class FailoverBench implements Callable<Integer> {
             throw new IllegalArgumentException("--trials must be at least 1");
         }
         Path work = options.workDir(NAME);
-        FailoverSettings settings = clusterOptions.settings(FailoverCluster.probeConfig(work));
+        FailoverSettings settings = clusterOptions.settings(spec.commandLine(), work);
         log("run directory " + work + "; " + count + " trials; overrides: "
                 + (settings.isDefault() ? "none (every service at its defaults)" : String.join(" ", settings.given())));
         List<Trial> results = new ArrayList<>();
         Map<FailoverSettings.Service, Map<String, String>> effective;
         int reconnectsBeforeTrials;
+        long startupEpoch;
         FailoverClient.Stats clientStats;
         String aborted = null;
         try (FailoverCluster cluster = FailoverCluster.start(work, settings, FailoverBench::log);
                 FailoverClient client = FailoverClient.start("127.0.0.1", cluster.rolePort(), REQUEST_INTERVAL)) {
             effective = cluster.effective();
+            startupEpoch = cluster.startupEpoch();
             log(FailoverReporting.describe(settings, effective));
             client.awaitReply(0, r -> true, STEP_TIMEOUT)
                     .orElseThrow(() -> new IllegalStateException("no answer through the gateway within 60 s"));
@@ -107,7 +114,7 @@ public final class FailoverBench implements Callable<Integer> {
             }
             clientStats = client.stats();
         }
-        Report report = report(count, settings, effective, results, clientStats, reconnectsBeforeTrials, aborted);
+        Report report = report(count, settings, effective, results, clientStats, reconnectsBeforeTrials, startupEpoch, aborted);
         report.publish(options.docsFile());
         return report.allMet() ? 0 : 1;
     }
@@ -227,7 +234,8 @@ public final class FailoverBench implements Callable<Integer> {
     // -------------------------------------------------------------------------------------------- report
 
     private Report report(int count, FailoverSettings settings, Map<FailoverSettings.Service, Map<String, String>> effective,
-            List<Trial> results, FailoverClient.Stats clientStats, int reconnectsBeforeTrials, String aborted) {
+            List<Trial> results, FailoverClient.Stats clientStats, int reconnectsBeforeTrials, long startupEpoch,
+            String aborted) {
         StringBuilder command = new StringBuilder("bench/run failover");
         if (options.quick()) {
             command.append(" --quick");
@@ -296,6 +304,8 @@ public final class FailoverBench implements Callable<Integer> {
         report.figure("SIGKILL → process gone (reaped)", spread(killCommand));
         report.figure("client: latency of every answered request over the whole run, failovers included",
                 clientStats.latency());
+        report.figure("role moves during start-up, before the first trial (not measured)",
+                Long.toString(Math.max(0, startupEpoch - 1)));
         if (incomplete > 0) {
             report.figure("trials with an incomplete audit timeline or another anomaly", Integer.toString(incomplete));
         }

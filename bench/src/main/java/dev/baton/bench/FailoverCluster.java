@@ -54,6 +54,7 @@ public final class FailoverCluster implements AutoCloseable {
     private final int gatewayPort = FreePorts.next();
     private final int rolePort = FreePorts.next();
     private Infra infra;
+    private long startupEpoch;
     private String placementDb;
     private String auditDb;
     private final List<ServiceProcess> placements = new ArrayList<>();
@@ -152,14 +153,16 @@ public final class FailoverCluster implements AutoCloseable {
         if (created.status() != 201) {
             throw new IllegalStateException("creating role " + ROLE + ": HTTP " + created.status() + " " + created.body());
         }
-        String host = await("role " + ROLE + " RUNNING behind the gateway", START, () -> {
+        Placement running = await("role " + ROLE + " RUNNING behind the gateway", START, () -> {
             Placement placement = placement();
             Route route = route();
             return placement.host() != null && route.running() && placement.host().equals(route.server())
-                    && route.epoch() == placement.epoch() ? placement.host() : null;
+                    && route.epoch() == placement.epoch() ? placement : null;
         });
+        startupEpoch = running.epoch();
         progress.accept("role " + ROLE + " (sample plugin, servers " + String.join(", ", SERVERS)
-                + ", no failback) RUNNING on " + host + ", gateway port " + rolePort);
+                + ", no failback) RUNNING on " + running.host() + " at epoch " + running.epoch() + ", gateway port "
+                + rolePort + (running.epoch() > 1 ? " (it moved during start-up: see the placement logs)" : ""));
     }
 
     private ServiceProcess launch(String name, Path jar, List<String> jvm, Map<String, String> config) {
@@ -224,6 +227,14 @@ public final class FailoverCluster implements AutoCloseable {
     /** What each service runs with (defaults included, secrets masked). */
     public Map<Service, Map<String, String>> effective() {
         return effective;
+    }
+
+    /**
+     * The role's epoch once it first ran behind the gateway: 1 unless it moved during start-up (each move raises the
+     * epoch by one).
+     */
+    public long startupEpoch() {
+        return startupEpoch;
     }
 
     public FailoverSettings settings() {

@@ -1,11 +1,14 @@
 package dev.baton.bench;
 
 import dev.baton.bench.FailoverSettings.Service;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 /** The configuration overrides the failover benchmarks take (a picocli mixin); every service runs at its defaults without them. */
 public final class FailoverClusterOptions {
@@ -26,13 +29,25 @@ public final class FailoverClusterOptions {
     @Option(names = "--audit-set", paramLabel = "KEY=VALUE", description = "An audit-service setting. Repeatable.")
     List<String> auditSet = new ArrayList<>();
 
-    /** The overrides, checked against the keys each service knows given the cluster's base configuration. */
-    FailoverSettings settings(Map<Service, Map<String, String>> probe) {
+    /**
+     * The overrides, checked against the keys each service knows and against each service's own validation, given
+     * the cluster's base configuration in {@code workDir}; a problem is a usage error of {@code command}.
+     */
+    FailoverSettings settings(CommandLine command, Path workDir) {
         Map<Service, List<String>> perService = new EnumMap<>(Service.class);
         perService.put(Service.PLACEMENT, placementSet);
         perService.put(Service.AGENT, agentSet);
         perService.put(Service.GATEWAY, gatewaySet);
         perService.put(Service.AUDIT, auditSet);
-        return FailoverSettings.parse(set, perService, probe);
+        Map<Service, Map<String, String>> probe = FailoverCluster.probeConfig(workDir);
+        try {
+            FailoverSettings settings = FailoverSettings.parse(set, perService, probe);
+            for (Service service : Service.values()) {
+                FailoverSettings.effective(service, settings.apply(service, probe.get(service)));
+            }
+            return settings;
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(command, e.getMessage(), e);
+        }
     }
 }

@@ -20,7 +20,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * False failovers under CPU saturation: the failover cluster at its default settings with a client sending through
@@ -42,6 +44,9 @@ public final class FalseFailoverBench implements Callable<Integer> {
     @Mixin
     FailoverClusterOptions clusterOptions;
 
+    @Spec
+    CommandSpec spec;
+
     @Option(names = "--minutes", description = "How long the CPU hog runs (default: " + MINUTES + ", --quick: "
             + QUICK_MINUTES + ").")
     Integer minutes;
@@ -58,7 +63,7 @@ public final class FalseFailoverBench implements Callable<Integer> {
         }
         String stressVersion = stressNgVersion();
         Path work = options.workDir(NAME);
-        FailoverSettings settings = clusterOptions.settings(FailoverCluster.probeConfig(work));
+        FailoverSettings settings = clusterOptions.settings(spec.commandLine(), work);
         Duration duration = Duration.ofMinutes(runMinutes);
         List<String> stressCommand = List.of("stress-ng", "--cpu", Integer.toString(workers), "--timeout",
                 (duration.toSeconds() + 60) + "s");
@@ -75,6 +80,7 @@ public final class FalseFailoverBench implements Callable<Integer> {
                     .orElseThrow(() -> new IllegalStateException("no answer through the gateway within 60 s"));
             result = measure(cluster, client, stressCommand, duration, work);
             result.effective = cluster.effective();
+            result.startupEpoch = cluster.startupEpoch();
         }
         Report report = report(runMinutes, workers, stressCommand, stressVersion, settings, result);
         report.publish(options.docsFile());
@@ -84,6 +90,7 @@ public final class FalseFailoverBench implements Callable<Integer> {
     /** What the run observed. */
     private static final class Result {
         Map<FailoverSettings.Service, Map<String, String>> effective;
+        long startupEpoch;
         Instant from;
         Instant to;
         String hostBefore;
@@ -246,6 +253,8 @@ public final class FalseFailoverBench implements Callable<Integer> {
         report.figure("role host before → after", r.hostBefore + " (epoch " + r.epochBefore + ") → " + r.hostAfter
                 + " (epoch " + r.epochAfter + ")");
         report.figure("placement leader before → after", r.leaderBefore + " → " + r.leaderAfter);
+        report.figure("role moves during start-up, before the CPU hog (not counted)",
+                Long.toString(Math.max(0, r.startupEpoch - 1)));
         if (!r.deadProcesses.isEmpty()) {
             report.figure("processes that died during the run", String.join(", ", r.deadProcesses));
         }
