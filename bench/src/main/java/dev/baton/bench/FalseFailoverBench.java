@@ -84,7 +84,8 @@ public final class FalseFailoverBench implements Callable<Integer> {
         }
         Report report = report(runMinutes, workers, stressCommand, stressVersion, settings, result);
         report.publish(options.docsFile());
-        return report.allMet() ? 0 : 1;
+        // A missed target is a result, not a failure to run (bench/run all goes on to the next benchmark).
+        return 0;
     }
 
     /** What the run observed. */
