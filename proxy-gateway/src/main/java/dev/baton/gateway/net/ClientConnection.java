@@ -6,6 +6,9 @@ import dev.baton.gateway.connection.ClientConnectionState;
 import dev.baton.gateway.connection.ConnectionMachine;
 import dev.baton.gateway.connection.SwitchCause;
 import dev.baton.gateway.routing.Route;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.net.NetSocketInternal;
@@ -27,6 +30,12 @@ import org.slf4j.LoggerFactory;
  * reading after a pause until its own queues hold 16 and then 8 more reads (up to 64 KiB each), and counts its write
  * queue in messages; Netty's read loop checks {@code autoRead} after every read, so at most one read lands past a
  * bound.
+ *
+ * <p>Bytes are forwarded as Netty read them: each socket's raw messages ({@link NetSocketInternal#messageHandler})
+ * are written as they are to the other socket ({@link NetSocketInternal#writeMessage}), which releases them once
+ * written. {@code NetSocket.handler} would copy every read into a heap buffer, and the native transport would copy
+ * it back into direct memory to write it: two copies of every byte and twice the CPU per byte on the bulk path.
+ * Only bytes held while there is no upstream are copied (to the heap), since they outlive the read.
  */
 final class ClientConnection {
     private static final Logger LOG = LoggerFactory.getLogger(ClientConnection.class);
@@ -74,10 +83,18 @@ final class ClientConnection {
         }
 
         boolean write(Buffer data) {
-            int length = data.length();
+            return write(data.length(), socket.write(data));
+        }
+
+        /** Writes {@code data} as it is; the socket releases it once written (or failed). */
+        boolean write(ByteBuf data) {
+            return write(data.readableBytes(), ((NetSocketInternal) socket).writeMessage(data));
+        }
+
+        private boolean write(int length, Future<Void> written) {
             pending += length;
             meters.buffered(length);
-            socket.write(data).onComplete(ar -> {
+            written.onComplete(ar -> {
                 pending -= length;
                 meters.buffered(-length);
                 if (full && pending <= role.writeQueueBytes() / 2) {
@@ -103,7 +120,13 @@ final class ClientConnection {
     /** Wires the client socket and asks the machine for the first upstream. */
     void start(Route route) {
         meters.connectionOpened();
-        client.handler(this::fromClient);
+        ((NetSocketInternal) client).messageHandler(message -> {
+            if (message instanceof ByteBuf data) {
+                fromClient(data);
+            } else {
+                ReferenceCountUtil.release(message);
+            }
+        });
         client.exceptionHandler(e -> LOG.debug("{}: client socket error: {}", name, e.toString()));
         client.closeHandler(v -> {
             apply(machine.onClientClosed(role.now()), null);
@@ -123,14 +146,23 @@ final class ClientConnection {
         closeGracefully(client);
     }
 
-    private void fromClient(Buffer data) {
+    /** Takes ownership of {@code message}: forwards it (the upstream socket releases it) or copies and releases it. */
+    private void fromClient(ByteBuf message) {
         if (upstream != null) {
-            meters.forwardedToUpstream(data.length());
-            if (toUpstream.write(data)) {
+            meters.forwardedToUpstream(message.readableBytes());
+            if (toUpstream.write(message)) {
                 pausedForUpstream = true;
                 refreshClientReading();
             }
-        } else if (!(machine.state() instanceof ClientConnectionState.Closed)) {
+            return;
+        }
+        Buffer data;
+        try {
+            data = Buffer.buffer(ByteBufUtil.getBytes(message));
+        } finally {
+            message.release();
+        }
+        if (!(machine.state() instanceof ClientConnectionState.Closed)) {
             held.addLast(data);
             heldBytes += data.length();
             heldThisSwitch += data.length();
@@ -142,11 +174,14 @@ final class ClientConnection {
         }
     }
 
-    private void fromUpstream(NetSocket source, Buffer data) {
-        if (source != upstream) {
-            return; // a dropped upstream's last bytes: the client already follows another host
+    /** Takes ownership of {@code message}: forwards it to the client (whose socket releases it) or releases it. */
+    private void fromUpstream(NetSocket source, Object message) {
+        if (source != upstream || !(message instanceof ByteBuf data)) {
+            // A dropped upstream's last bytes (the client already follows another host), or not bytes at all.
+            ReferenceCountUtil.release(message);
+            return;
         }
-        meters.forwardedToClient(data.length());
+        meters.forwardedToClient(data.readableBytes());
         if (toClient.write(data)) {
             reading(source, false);
         }
@@ -255,7 +290,7 @@ final class ClientConnection {
     private void startForwarding(Action.StartForwarding start, NetSocket socket) {
         upstream = socket;
         toUpstream = new Outbound(socket);
-        socket.handler(data -> fromUpstream(socket, data));
+        ((NetSocketInternal) socket).messageHandler(message -> fromUpstream(socket, message));
         socket.exceptionHandler(e -> LOG.debug("{}: upstream socket error: {}", name, e.toString()));
         socket.closeHandler(v -> {
             if (socket == upstream) {
