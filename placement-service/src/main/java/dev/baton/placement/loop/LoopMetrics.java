@@ -2,11 +2,15 @@ package dev.baton.placement.loop;
 
 import dev.baton.events.MoveReason;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** The placement loop's meters. */
 final class LoopMetrics {
@@ -20,8 +24,10 @@ final class LoopMetrics {
     final Timer decisionNanos;
     final AtomicInteger roles;
     private final Map<MoveReason, Counter> moves = new EnumMap<>(MoveReason.class);
+    /** How far the heartbeat stream has been read (epoch milliseconds); {@link Long#MIN_VALUE} before any poll. */
+    private final AtomicLong heartbeatReadThrough = new AtomicLong(Long.MIN_VALUE);
 
-    LoopMetrics(MeterRegistry registry) {
+    LoopMetrics(MeterRegistry registry, Clock clock) {
         heartbeats = registry.counter("baton_placement_heartbeats_total");
         heartbeatsIgnored = registry.counter("baton_placement_heartbeats_ignored_total");
         unplaced = registry.counter("baton_placement_unplaced_total");
@@ -32,9 +38,20 @@ final class LoopMetrics {
         decisionNanos = Timer.builder("baton_placement_round").description("one evaluate-decide-publish round")
                 .publishPercentiles(0.5, 0.99).register(registry);
         roles = registry.gauge("baton_placement_roles", new AtomicInteger());
+        // The failure detector judges silence up to the read-through: this is how stale its knowledge is now.
+        Gauge.builder("baton_placement_heartbeat_lag_seconds", heartbeatReadThrough, through -> {
+            long readThrough = through.get();
+            return readThrough == Long.MIN_VALUE ? Double.NaN : Math.max(0, clock.millis() - readThrough) / 1000.0;
+        }).description("now minus how far the heartbeat stream has been read (the failure detector's horizon)")
+                .register(registry);
         for (MoveReason reason : MoveReason.values()) {
             moves.put(reason, registry.counter("baton_placement_moves_total", "reason", reason.name()));
         }
+    }
+
+    /** The heartbeat consumer's progress after a poll; the read position never moves back. */
+    void heartbeatReadThrough(Instant readThrough) {
+        heartbeatReadThrough.accumulateAndGet(readThrough.toEpochMilli(), Math::max);
     }
 
     Counter moves(MoveReason reason) {

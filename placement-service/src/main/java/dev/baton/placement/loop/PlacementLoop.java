@@ -91,6 +91,7 @@ public final class PlacementLoop implements PlacementControl, Runnable {
     private final Clock clock;
     private final Duration evaluationInterval;
     private final LoopMetrics metrics;
+    private final ServerRegistrar registrar;
 
     private final ConcurrentLinkedQueue<Command> commands = new ConcurrentLinkedQueue<>();
     private final List<PendingMove> pendingMoves = new ArrayList<>();
@@ -155,6 +156,7 @@ public final class PlacementLoop implements PlacementControl, Runnable {
         this.takeoverTimeout = takeoverTimeout;
         this.fenceProbeInterval = fenceProbeInterval;
         this.metrics = metrics;
+        this.registrar = new ServerRegistrar(store);
         this.assignments = Assignments.empty();
         loadRoles();
         Instant now = clock.instant();
@@ -190,6 +192,7 @@ public final class PlacementLoop implements PlacementControl, Runnable {
         if (leaderPublisher instanceof AutoCloseable closeable) {
             closeQuietly(closeable);
         }
+        registrar.close();
         LOG.info("Placement loop {} stopped", instanceId);
     }
 
@@ -212,6 +215,7 @@ public final class PlacementLoop implements PlacementControl, Runnable {
             onHeartbeat(stamped.event(), stamped.recordTimestamp());
         }
         detector.onProgress(batch.heartbeatProgress());
+        metrics.heartbeatReadThrough(batch.heartbeatProgress().readThrough());
         for (KafkaInputs.Stamped<PlacementHeartbeat> stamped : batch.instances()) {
             election.onHeartbeat(stamped.event(), stamped.recordTimestamp());
         }
@@ -467,6 +471,7 @@ public final class PlacementLoop implements PlacementControl, Runnable {
             logTransition(transition);
         }
         List<ManualMove> manual = pendingMoves.stream().map(PendingMove::request).toList();
+        long decideStarted = System.nanoTime();
         Decision decision = policy.decide(roles, view, assignments, manual, now);
         for (Move move : decision.moves()) {
             events.add(move.toEvent(UUID.randomUUID(), now));
@@ -484,6 +489,7 @@ public final class PlacementLoop implements PlacementControl, Runnable {
             events.add(new PlacementHeartbeat(UUID.randomUUID(), now, instanceId, incarnation, 0, term, true, adminUrl));
             lastFenceProbe = now;
         }
+        long publishStarted = System.nanoTime();
         try {
             leaderPublisher.publish(events);
         } catch (KafkaLeaderPublisher.Fenced e) {
@@ -495,7 +501,13 @@ public final class PlacementLoop implements PlacementControl, Runnable {
             LOG.error("Could not publish {} events of this round, deciding again: {}", events.size(), e.getMessage());
             return;
         }
+        long published = System.nanoTime();
         assignments = next;
+        if (!decision.moves().isEmpty() || !decision.unplaced().isEmpty()) {
+            LOG.info("Round at {}: {} moves and {} unplacements decided in {} ms; {} events committed in one "
+                    + "transaction in {} ms", now, decision.moves().size(), decision.unplaced().size(),
+                    (publishStarted - decideStarted) / 1_000_000, events.size(), (published - publishStarted) / 1_000_000);
+        }
         for (Move move : decision.moves()) {
             publishedEndpoints.remove(move.roleId());
             reasons.put(move.roleId(), move.reason());
@@ -552,21 +564,17 @@ public final class PlacementLoop implements PlacementControl, Runnable {
     }
 
     private void registerNewServers(List<ServerTransition> transitions) {
+        for (ServerRecord stored : registrar.takeStored()) {
+            registered.put(stored.serverId(), stored);
+        }
         for (ServerTransition transition : transitions) {
             if (transition instanceof ServerTransition.Joined joined) {
                 ServerRecord known = registered.get(joined.serverId());
                 if (known != null && known.host().equals(joined.host()) && known.kind() == joined.kind()) {
                     continue;
                 }
-                try {
-                    ServerRecord stored = store.registerServer(
-                            new ServerIdentity(joined.serverId(), joined.host(), joined.kind()),
-                            joined.at());
-                    registered.put(stored.serverId(), stored);
-                } catch (RuntimeException e) {
-                    LOG.warn("Could not register server {} in the store (retried on its next join): {}",
-                            joined.serverId(), e.toString());
-                }
+                registrar.register(new RoleStore.Sighting(
+                        new ServerIdentity(joined.serverId(), joined.host(), joined.kind()), joined.at()));
             }
         }
     }

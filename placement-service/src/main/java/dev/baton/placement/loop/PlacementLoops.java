@@ -59,7 +59,7 @@ public final class PlacementLoops implements AutoCloseable {
         PlacementLoop loop = new PlacementLoop(settings.instanceId(), detector, new PlacementPolicy(settings.policy()),
                 election, inputs, events,
                 () -> new KafkaLeaderPublisher(settings.kafka(), settings.instanceId(), codec, settings.publishTimeout()),
-                store, clock, settings.publishTimeout(), settings.leaderTimeout().dividedBy(2), new LoopMetrics(registry));
+                store, clock, settings.publishTimeout(), settings.leaderTimeout().dividedBy(2), new LoopMetrics(registry, clock));
         PlacementLoops loops = new PlacementLoops(loop, inputs, events, deadLetterProducer);
         loops.thread.start();
         Duration interval = settings.instanceHeartbeatInterval();

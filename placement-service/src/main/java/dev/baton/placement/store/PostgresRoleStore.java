@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
@@ -192,6 +193,60 @@ public final class PostgresRoleStore implements RoleStore {
                         + "neither inserted nor found after " + attempt + " attempts");
             }
         }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Two statements whatever the number of servers: one upsert of all of them (writing only rows that are new
+     * or whose kind or host changed, as {@link #registerServer}) and one read of the stored rows, in one
+     * transaction, so one commit. A concurrent registration of the same server waits for this one's row lock and
+     * then updates or leaves the row, so no retry is needed.
+     */
+    @Override
+    public List<ServerRecord> registerServers(List<Sighting> sightings) {
+        Map<String, Sighting> last = new TreeMap<>();
+        for (Sighting sighting : sightings) {
+            Objects.requireNonNull(sighting.identity(), "identity");
+            Objects.requireNonNull(sighting.seenAt(), "seenAt");
+            last.put(sighting.identity().serverId(), sighting);
+        }
+        if (last.isEmpty()) {
+            return List.of();
+        }
+        String[] ids = last.keySet().toArray(String[]::new);
+        String[] kinds = last.values().stream().map(s -> s.identity().kind().name()).toArray(String[]::new);
+        String[] hosts = last.values().stream().map(s -> s.identity().host()).toArray(String[]::new);
+        String[] seen = last.values().stream().map(s -> s.seenAt().truncatedTo(ChronoUnit.MICROS).toString())
+                .toArray(String[]::new);
+        String upsertSql = """
+                INSERT INTO placement.servers AS s (server_id, kind, host, first_seen_at)
+                SELECT id, kind, host, seen::timestamptz
+                  FROM unnest(?::text[], ?::text[], ?::text[], ?::text[]) AS u (id, kind, host, seen)
+                ON CONFLICT (server_id) DO UPDATE SET kind = EXCLUDED.kind, host = EXCLUDED.host
+                 WHERE (s.kind, s.host) IS DISTINCT FROM (EXCLUDED.kind, EXCLUDED.host)
+                """;
+        String selectSql = "SELECT " + SERVER_COLUMNS
+                + " FROM placement.servers WHERE server_id = ANY (?) ORDER BY server_id";
+        return run("register " + ids.length + " servers", connection -> {
+            try (PreparedStatement upsert = connection.prepareStatement(upsertSql)) {
+                upsert.setArray(1, connection.createArrayOf("text", ids));
+                upsert.setArray(2, connection.createArrayOf("text", kinds));
+                upsert.setArray(3, connection.createArrayOf("text", hosts));
+                upsert.setArray(4, connection.createArrayOf("text", seen));
+                upsert.executeUpdate();
+            }
+            try (PreparedStatement select = connection.prepareStatement(selectSql)) {
+                select.setArray(1, connection.createArrayOf("text", ids));
+                try (ResultSet rows = select.executeQuery()) {
+                    List<ServerRecord> stored = new ArrayList<>(ids.length);
+                    while (rows.next()) {
+                        stored.add(server(rows));
+                    }
+                    return stored;
+                }
+            }
+        });
     }
 
     @Override

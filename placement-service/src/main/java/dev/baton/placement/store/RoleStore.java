@@ -2,8 +2,11 @@ package dev.baton.placement.store;
 
 import dev.baton.placement.detector.ServerIdentity;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * Role and server configuration, persisted (PostgreSQL in production). Blocking: never call it on an event
@@ -27,6 +30,24 @@ public interface RoleStore {
      * maintenance flag is kept.
      */
     ServerRecord registerServer(ServerIdentity identity, Instant seenAt);
+
+    /** A server seen in a heartbeat at {@code seenAt}, to register. */
+    record Sighting(ServerIdentity identity, Instant seenAt) {
+    }
+
+    /**
+     * {@link #registerServer} for many servers at once, in one transaction where the store can; a server listed
+     * twice is registered as its last sighting says. Returns what is stored, ordered by server id.
+     */
+    default List<ServerRecord> registerServers(List<Sighting> sightings) {
+        Map<String, Sighting> last = new TreeMap<>();
+        sightings.forEach(sighting -> last.put(sighting.identity().serverId(), sighting));
+        List<ServerRecord> stored = new ArrayList<>();
+        for (Sighting sighting : last.values()) {
+            stored.add(registerServer(sighting.identity(), sighting.seenAt()));
+        }
+        return stored;
+    }
 
     /** Sets or clears the maintenance flag; returns the stored server, or empty when it is not registered. */
     Optional<ServerRecord> setMaintenance(String serverId, boolean maintenance, String by);

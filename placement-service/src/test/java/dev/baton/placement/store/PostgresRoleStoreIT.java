@@ -206,6 +206,28 @@ class PostgresRoleStoreIT {
     }
 
     @Test
+    void shouldRegisterManyServersInOneCallKeepingExistingRowsAndTheLastSightingOfADuplicate() {
+        store.registerServer(new ServerIdentity("batch-1", "10.0.1.1", ServerKind.EXPANSION), T0);
+
+        List<ServerRecord> stored = store.registerServers(List.of(
+                new RoleStore.Sighting(new ServerIdentity("batch-2", "10.0.1.2", ServerKind.EXPANSION), T0),
+                new RoleStore.Sighting(new ServerIdentity("batch-1", "10.0.1.9", ServerKind.MAIN), T0.plusSeconds(60)),
+                new RoleStore.Sighting(new ServerIdentity("batch-3", "10.0.1.3", ServerKind.EXPANSION), T0),
+                new RoleStore.Sighting(new ServerIdentity("batch-3", "10.0.1.33", ServerKind.EXPANSION),
+                        T0.plusSeconds(1))));
+
+        assertThat(stored).extracting(ServerRecord::serverId).containsExactly("batch-1", "batch-2", "batch-3");
+        assertThat(stored.get(0).host()).isEqualTo("10.0.1.9");
+        assertThat(stored.get(0).kind()).isEqualTo(ServerKind.MAIN);
+        assertThat(stored.get(0).firstSeenAt()).as("an existing row keeps its first sighting")
+                .isEqualTo(Instant.parse("2025-03-14T09:26:53.123456Z"));
+        assertThat(stored.get(2).host()).isEqualTo("10.0.1.33");
+        assertThat(stored.get(2).firstSeenAt()).isEqualTo(Instant.parse("2025-03-14T09:26:54.123456Z"));
+        assertThat(store.server("batch-2")).contains(stored.get(1));
+        assertThat(store.registerServers(List.of())).isEmpty();
+    }
+
+    @Test
     void shouldRegisterAServerOnFirstSightAndFollowItsKindAndHostAfterwards() {
         ServerRecord first = store.registerServer(new ServerIdentity("reg-1", "10.0.0.1", ServerKind.EXPANSION), T0);
         ServerRecord again = store.registerServer(new ServerIdentity("reg-1", "10.0.0.1", ServerKind.EXPANSION),
