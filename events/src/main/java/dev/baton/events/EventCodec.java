@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,7 +41,7 @@ public final class EventCodec {
     private static final int MAX_DETAIL = 200;
 
     private final ObjectMapper mapper;
-    private final Map<Class<?>, List<RecordComponent>> components = new ConcurrentHashMap<>();
+    private final Map<Class<?>, List<Field>> fields = new ConcurrentHashMap<>();
 
     public EventCodec() {
         this.mapper = JsonMapper.builder()
@@ -181,37 +182,36 @@ public final class EventCodec {
 
     /**
      * Required fields are checked on the JSON tree, before binding: a missing number would otherwise bind to 0.
-     * Nested records and lists of records are checked too, with a path such as {@code roles[1].state}.
+     * Nested records and lists of records are checked too, with a path such as {@code roles[1].state}. What each
+     * record class requires is read by reflection once per class ({@link Field}), not per record: this runs for
+     * every heartbeat the placement reads.
      */
     private void requirePresent(JsonNode node, Class<?> recordClass, String prefix, String typeName) {
-        for (RecordComponent component : componentsOf(recordClass)) {
-            String field = prefix + component.getName();
-            JsonNode value = node.get(component.getName());
-            boolean absent = value == null || value.isNull();
-            if (absent) {
-                if (!component.isAnnotationPresent(OptionalField.class)) {
+        for (Field field : fieldsOf(recordClass)) {
+            JsonNode value = node.get(field.name());
+            if (value == null || value.isNull()) {
+                if (!field.optional()) {
                     throw new EventDecodingException(
                             EventDecodingException.Reason.MISSING_FIELD,
-                            typeName + ": missing required field '" + field + "'");
+                            typeName + ": missing required field '" + prefix + field.name() + "'");
                 }
                 continue;
             }
-            Class<?> type = component.getType();
-            if (type.isRecord()) {
-                requireObject(value, field, typeName);
-                requirePresent(value, type, field + ".", typeName);
-            } else if (List.class.isAssignableFrom(type)) {
-                Class<?> element = elementType(component.getGenericType());
+            if (field.record() != null) {
+                String path = prefix + field.name();
+                requireObject(value, path, typeName);
+                requirePresent(value, field.record(), path + ".", typeName);
+            } else if (field.list()) {
                 if (!value.isArray()) {
                     throw new EventDecodingException(
                             EventDecodingException.Reason.INVALID_FIELD,
-                            typeName + ": field '" + field + "' must be an array");
+                            typeName + ": field '" + prefix + field.name() + "' must be an array");
                 }
-                if (element != null && element.isRecord()) {
+                if (field.elementRecord() != null) {
                     for (int i = 0; i < value.size(); i++) {
-                        String elementField = field + "[" + i + "]";
+                        String elementField = prefix + field.name() + "[" + i + "]";
                         requireObject(value.get(i), elementField, typeName);
-                        requirePresent(value.get(i), element, elementField + ".", typeName);
+                        requirePresent(value.get(i), field.elementRecord(), elementField + ".", typeName);
                     }
                 }
             }
@@ -225,8 +225,26 @@ public final class EventCodec {
         }
     }
 
-    private List<RecordComponent> componentsOf(Class<?> recordClass) {
-        return components.computeIfAbsent(recordClass, c -> List.of(c.getRecordComponents()));
+    /**
+     * A record component as the presence check needs it.
+     *
+     * @param record the component's type when it is a record, else null
+     * @param list whether the component is a list
+     * @param elementRecord the list's element type when that is a record, else null
+     */
+    private record Field(String name, boolean optional, Class<?> record, boolean list, Class<?> elementRecord) {
+        static Field of(RecordComponent component) {
+            Class<?> type = component.getType();
+            boolean list = List.class.isAssignableFrom(type);
+            Class<?> element = list ? elementType(component.getGenericType()) : null;
+            return new Field(component.getName(), component.isAnnotationPresent(OptionalField.class),
+                    type.isRecord() ? type : null, list, element != null && element.isRecord() ? element : null);
+        }
+    }
+
+    private List<Field> fieldsOf(Class<?> recordClass) {
+        return fields.computeIfAbsent(recordClass,
+                c -> Arrays.stream(c.getRecordComponents()).map(Field::of).toList());
     }
 
     private static Class<?> elementType(Type generic) {
