@@ -4,14 +4,17 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The ingest's meters, in Prometheus as {@code baton_audit_events_stored_total{type}},
  * {@code baton_audit_events_duplicate_total}, {@code baton_audit_events_refused_total},
- * {@code baton_audit_batch_size}, {@code baton_audit_consumer_lag} and {@code baton_audit_db_failures_total}.
+ * {@code baton_audit_batch_size}, {@code baton_audit_batch_write_seconds}, {@code baton_audit_consumer_lag} and
+ * {@code baton_audit_db_failures_total}.
  */
 public final class AuditMetrics {
     private final MeterRegistry registry;
@@ -20,6 +23,7 @@ public final class AuditMetrics {
     private final Counter refused;
     private final Counter dbFailures;
     private final DistributionSummary batchSize;
+    private final Timer batchWrite;
     private final AtomicLong lag = new AtomicLong();
 
     public AuditMetrics(MeterRegistry registry) {
@@ -35,6 +39,9 @@ public final class AuditMetrics {
                 .register(registry);
         this.batchSize = DistributionSummary.builder("baton.audit.batch.size")
                 .description("Records per stored batch")
+                .register(registry);
+        this.batchWrite = Timer.builder("baton.audit.batch.write")
+                .description("Time to write and commit one stored batch in PostgreSQL")
                 .register(registry);
         Gauge.builder("baton.audit.consumer.lag", lag, AtomicLong::get)
                 .description("Records on the audited topics not yet stored")
@@ -60,8 +67,9 @@ public final class AuditMetrics {
         dbFailures.increment();
     }
 
-    void batch(int size) {
+    void batch(int size, long writeNanos) {
         batchSize.record(size);
+        batchWrite.record(writeNanos, TimeUnit.NANOSECONDS);
     }
 
     void lag(long records) {

@@ -96,6 +96,7 @@ public final class AuditService implements AutoCloseable {
                     new EventRows(new EventCodec(), AuditSettings.SERVICE),
                     new Backoff(settings.retryInitial(), settings.retryMax()),
                     settings.pollTimeout(),
+                    settings.batchSize(),
                     metrics,
                     hooks,
                     Clock.systemUTC());
@@ -144,7 +145,9 @@ public final class AuditService implements AutoCloseable {
 
     static Properties consumerProperties(AuditSettings settings) {
         Properties props = settings.kafka().consumer(settings.groupId(), "audit");
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(settings.batchSize()));
+        // A batch gathers several polls while the batch before it is written.
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                Integer.toString(KafkaAuditConsumer.maxPollRecords(settings.batchSize())));
         // Records of aborted transactions (a deposed placement leader's) never happened: do not audit them.
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         return props;

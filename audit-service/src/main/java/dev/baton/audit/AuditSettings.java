@@ -16,7 +16,7 @@ import java.time.Duration;
  * @param httpPort {@code http.port}; 0 picks a free port
  * @param httpWorkers {@code http.workers}: threads (and query connections) serving API queries
  * @param apiToken {@code api.token}: the bearer token of the read-only API
- * @param batchSize {@code audit.batch.size}: records per poll and per database transaction
+ * @param batchSize {@code audit.batch.size}: most records per database transaction
  * @param pollTimeout {@code audit.poll.timeout}
  * @param retryInitial {@code db.retry.initial}: first wait after a failed write
  * @param retryMax {@code db.retry.max}: longest wait between retries
@@ -65,7 +65,7 @@ public record AuditSettings(
         if (token != null && token.length() < MIN_TOKEN_LENGTH) {
             config.problem("api.token must be at least " + MIN_TOKEN_LENGTH + " characters long");
         }
-        int batchSize = config.integer("audit.batch.size", 500, 1, 10_000);
+        int batchSize = config.integer("audit.batch.size", 2_000, 1, 10_000);
         Duration pollTimeout = config.duration("audit.poll.timeout", Duration.ofMillis(500));
         Duration retryInitial = config.duration("db.retry.initial", Duration.ofMillis(200));
         Duration retryMax = config.duration("db.retry.max", Duration.ofSeconds(10));

@@ -33,7 +33,7 @@ class AuditSettingsTest {
 
         assertThat(settings.groupId()).isEqualTo("baton-audit");
         assertThat(settings.httpPort()).isEqualTo(8083);
-        assertThat(settings.batchSize()).isEqualTo(500);
+        assertThat(settings.batchSize()).isEqualTo(2_000);
         assertThat(settings.pollTimeout()).isEqualTo(Duration.ofMillis(500));
         assertThat(settings.kafka().namespace()).isEqualTo("baton");
         assertThat(settings.kafka().bootstrapServers()).isEqualTo("127.0.0.1:9092");

@@ -47,8 +47,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * Audit ingestion beside PostgreSQL's own COPY of the same rows, then role-history queries through the REST API
@@ -61,7 +63,8 @@ public final class AuditBench implements Callable<Integer> {
     static final double RATE_TARGET = 20_000;
     static final double COPY_SHARE_TARGET = 0.30;
     static final double P99_TARGET_MILLIS = 20;
-    static final int ROLES = 1_000;
+    /** Events per role: a role's history is ten pages of 100, whatever the number of events. */
+    static final int EVENTS_PER_ROLE = 1_000;
     private static final String TOKEN = "bench-audit-token-0123456789";
     private static final String COLUMNS = "event_id, topic, kafka_partition, kafka_offset, record_key, type, role_id,"
             + " server_id, epoch, occurred_at, recorded_at, payload";
@@ -71,10 +74,19 @@ public final class AuditBench implements Callable<Integer> {
     @Mixin
     BenchOptions options;
 
+    @Option(names = "--events", paramLabel = "N", description = "Events to ingest and query (default: 1000000;"
+            + " 50000 with --quick). Roles: one per " + EVENTS_PER_ROLE + " events.")
+    Integer eventsOption;
+
     @Override
     public Integer call() throws Exception {
         boolean quick = options.quick();
-        int events = quick ? 50_000 : 1_000_000;
+        int events = eventsOption != null ? eventsOption : quick ? 50_000 : 1_000_000;
+        if (events < EVENTS_PER_ROLE) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--events must be at least "
+                    + EVENTS_PER_ROLE);
+        }
+        int roles = events / EVENTS_PER_ROLE;
         int warmupRequests = quick ? 300 : 1_000;
         int requests = quick ? 1_000 : 4_000;
         Path workDir = options.workDir("audit");
@@ -82,7 +94,8 @@ public final class AuditBench implements Callable<Integer> {
         int httpPort = FreePorts.next();
 
         Report report = new Report("audit", "Audit ingestion and history queries",
-                "bench/run audit" + (quick ? " --quick" : ""));
+                "bench/run audit" + (quick ? " --quick" : "")
+                + (eventsOption != null ? " --events " + events : ""));
         try (Infra infra = Infra.kafkaAndPostgres(workDir)) {
             String dbUrl = infra.createDatabase("baton_audit");
             Map<String, String> config = new LinkedHashMap<>();
@@ -97,10 +110,10 @@ public final class AuditBench implements Callable<Integer> {
             // service's and not the producer's (on two cores, a producer slower than the service would set it).
             TopicBootstrap.ensure(new KafkaSettings(infra.bootstrapServers(), Topic.DEFAULT_NAMESPACE, "bench-audit"),
                     AuditedTopics.TOPICS, Duration.ofSeconds(60));
-            System.err.printf("audit: producing %d events over %d roles%n", events, ROLES);
+            System.err.printf("audit: producing %d events over %d roles%n", events, roles);
             Map<String, Long> byType = new LinkedHashMap<>();
             long producerStart = System.nanoTime();
-            produce(infra.bootstrapServers(), events, byType);
+            produce(infra.bootstrapServers(), events, roles, byType);
             double producerRate = events / ((System.nanoTime() - producerStart) / 1e9);
             System.err.printf(Locale.ROOT, "audit: produced at %.0f events/s; starting the audit-service%n",
                     producerRate);
@@ -108,6 +121,10 @@ public final class AuditBench implements Callable<Integer> {
                     AUDIT_JVM, config, workDir)) {
                 Ingest ingest = watchIngest(httpPort, events, audit);
                 System.err.printf(Locale.ROOT, "audit: stored %d events at %.0f/s%n", events, ingest.rate());
+                Batches batches = batches(httpPort);
+                System.err.printf(Locale.ROOT, "audit: %d batches, %.0f events each on average, written in %.1f ms"
+                        + " each on average (%.0f %% of the ingestion time)%n", batches.count(), batches.meanSize(),
+                        batches.meanWriteMillis(), 100 * batches.writeSeconds() / ingest.seconds());
 
                 try (Connection db = DriverManager.getConnection(dbUrl, infra.dbUser(), infra.dbPassword())) {
                     long stored = count(db, "SELECT count(*) FROM events");
@@ -119,9 +136,9 @@ public final class AuditBench implements Callable<Integer> {
                     execute(db, "VACUUM (ANALYZE) events");
 
                     System.err.printf("audit: %d + %d role-history requests%n", warmupRequests, requests);
-                    QueryResult queries = queries(httpPort, warmupRequests, requests);
-                    String plan = explain(db);
-                    describe(report, quick, events, ingest, producerRate, byType, copy, queries, plan,
+                    QueryResult queries = queries(httpPort, roles, warmupRequests, requests);
+                    String plan = explain(db, AuditBenchEvents.roleId(roles / 2));
+                    describe(report, quick, events, roles, ingest, batches, producerRate, byType, copy, queries, plan,
                             warmupRequests, requests);
                 }
             }
@@ -141,6 +158,17 @@ public final class AuditBench implements Callable<Integer> {
         }
     }
 
+    /** The service's own account of its batches: {@code baton_audit_batch_size} and {@code baton_audit_batch_write}. */
+    record Batches(long count, double rows, double writeSeconds) {
+        double meanSize() {
+            return count == 0 ? 0 : rows / count;
+        }
+
+        double meanWriteMillis() {
+            return count == 0 ? 0 : 1000 * writeSeconds / count;
+        }
+    }
+
     record CopyResult(long rows, long bytes, long nanos) {
         double rate() {
             return rows / (nanos / 1e9);
@@ -150,7 +178,7 @@ public final class AuditBench implements Callable<Integer> {
     record QueryResult(Latencies all, Latencies firstPages, Latencies nextPages, double meanRows) {
     }
 
-    private static void produce(String bootstrap, int count, Map<String, Long> byType) {
+    private static void produce(String bootstrap, int count, int roles, Map<String, Long> byType) {
         AtomicReference<Exception> error = new AtomicReference<>();
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -159,7 +187,7 @@ public final class AuditBench implements Callable<Integer> {
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(256 * 1024));
         props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(128L * 1024 * 1024));
         EventCodec codec = new EventCodec();
-        AuditBenchEvents source = new AuditBenchEvents(ROLES,
+        AuditBenchEvents source = new AuditBenchEvents(roles,
                 Instant.now().minusMillis(AuditBenchEvents.STEP_MILLIS * (long) count * 11 / 10));
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(),
                 new ByteArraySerializer())) {
@@ -246,6 +274,25 @@ public final class AuditBench implements Callable<Integer> {
         }
     }
 
+    private static Batches batches(int httpPort) throws IOException, InterruptedException {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + httpPort + "/metrics")).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        String metrics = response.body();
+        return new Batches(Math.round(sample(metrics, "baton_audit_batch_size_count")),
+                sample(metrics, "baton_audit_batch_size_sum"), sample(metrics, "baton_audit_batch_write_seconds_sum"));
+    }
+
+    /** The value of the unlabelled sample {@code name} in a Prometheus text page; 0 when absent. */
+    static double sample(String metrics, String name) {
+        for (String line : metrics.split("\n")) {
+            if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return 0;
+    }
+
     /** The sum of {@code baton_audit_events_stored_total} over its types, from a Prometheus text page. */
     static long storedTotal(String metrics) {
         double sum = 0;
@@ -288,17 +335,17 @@ public final class AuditBench implements Callable<Integer> {
      * role's history (default limit, 100) and the page after it ({@code limit=100&cursor=...}), over the roles
      * in a seeded random order.
      */
-    private static QueryResult queries(int httpPort, int warmup, int count) throws Exception {
+    private static QueryResult queries(int httpPort, int roles, int warmup, int count) throws Exception {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         ObjectMapper mapper = new ObjectMapper();
         Random random = new Random(42);
-        String[] cursors = new String[ROLES];
+        String[] cursors = new String[roles];
         Latencies all = new Latencies();
         Latencies first = new Latencies();
         Latencies next = new Latencies();
         long rows = 0;
         for (int i = 0; i < warmup + count; i++) {
-            int role = i < ROLES && i < warmup ? i : random.nextInt(ROLES);
+            int role = i < roles && i < warmup ? i : random.nextInt(roles);
             boolean nextPage = i >= warmup && i % 2 == 1 && cursors[role] != null;
             String uri = "http://127.0.0.1:" + httpPort + "/api/v1/roles/" + AuditBenchEvents.roleId(role) + "/history"
                     + (nextPage ? "?limit=100&cursor=" + URLEncoder.encode(cursors[role], StandardCharsets.UTF_8) : "");
@@ -324,12 +371,12 @@ public final class AuditBench implements Callable<Integer> {
     }
 
     /** The plan of the API's first-page query for one role, as PostgreSQL ran it. */
-    private static String explain(Connection db) throws SQLException {
+    private static String explain(Connection db, String roleId) throws SQLException {
         StringBuilder plan = new StringBuilder();
         try (Statement statement = db.createStatement();
              ResultSet result = statement.executeQuery("EXPLAIN (ANALYZE, BUFFERS) SELECT event_id, type, topic,"
                      + " kafka_partition, kafka_offset, record_key, role_id, server_id, epoch, occurred_at, recorded_at,"
-                     + " payload::text AS payload FROM events WHERE true AND role_id = 'role-0500'"
+                     + " payload::text AS payload FROM events WHERE true AND role_id = '" + roleId + "'"
                      + " ORDER BY occurred_at, event_id LIMIT 101")) {
             while (result.next()) {
                 plan.append(result.getString(1)).append('\n');
@@ -338,13 +385,14 @@ public final class AuditBench implements Callable<Integer> {
         return plan.toString().strip();
     }
 
-    private static void describe(Report report, boolean quick, int events, Ingest ingest, double producerRate,
+    private static void describe(Report report, boolean quick, int events, int roles, Ingest ingest, Batches batches,
+            double producerRate,
             Map<String, Long> byType, CopyResult copy, QueryResult queries, String plan, int warmupRequests,
             int requests) {
         double share = ingest.rate() / copy.rate();
         report.setting("events", events)
-                .setting("roles", ROLES)
-                .setting("audit.batch.size", "500 (default)")
+                .setting("roles", roles)
+                .setting("audit.batch.size", "default")
                 .setting("audit JVM", String.join(" ", AUDIT_JVM))
                 .setting("requests", requests + " after " + warmupRequests + " warm-up")
                 .setting("quick", quick);
@@ -358,6 +406,9 @@ public final class AuditBench implements Callable<Integer> {
                 "≤ " + Math.round(P99_TARGET_MILLIS) + " ms", queries.all().percentileMillis(99) <= P99_TARGET_MILLIS);
         report.figure("ingestion: duration, best 5 s", String.format(Locale.ROOT, "%.1f s, %s", ingest.seconds(),
                 rate(ingest.peakRate())));
+        report.figure("stored batches: count, mean size, mean write", String.format(Locale.ROOT,
+                "%d, %.0f events, %.1f ms (%.0f %% of the ingestion time)", batches.count(), batches.meanSize(),
+                batches.meanWriteMillis(), 100 * batches.writeSeconds() / ingest.seconds()));
         report.figure("producer (before the service started)", rate(producerRate));
         report.table(List.of("role-history request", "p50", "p95", "p99", "max", "n"), List.of(
                 latencyRow("first page (default limit 100)", queries.firstPages()),
@@ -366,8 +417,7 @@ public final class AuditBench implements Callable<Integer> {
         List<String> mix = new ArrayList<>();
         byType.forEach((type, n) -> mix.add(type + " " + n));
         report.paragraph("""
-                The audit-service as its own process (`%s`, default configuration: batches of 500, one transaction
-                each) with its own database on a real PostgreSQL 17 (fsync and synchronous_commit on, data under the
+                The audit-service as its own process (`%s`, default configuration) with its own database on a real PostgreSQL 17 (fsync and synchronous_commit on, data under the
                 run directory) and a real single-node Kafka broker in the benchmark's JVM. A producer in the
                 benchmark's JVM publishes %d events as fast as it can (EventCodec, keyed and on the topics the
                 services use, `acks=all`): %d roles on %d servers, each role configured, then failovers one role
@@ -375,12 +425,14 @@ public final class AuditBench implements Callable<Integer> {
                 the service starts, so that the producer (which shares the two cores) cannot set the pace. The
                 ingestion rate is the stored count (the service's `baton_audit_events_stored_total`, read every
                 100 ms) from the first sample that saw rows to the one that saw them all; the table then holds
-                exactly %d rows. Then, in the same
+                exactly %d rows. The stored batches are the service's own account (`baton_audit_batch_size`,
+                `baton_audit_batch_write_seconds`): their write time over the ingestion time is how much of it the
+                writer thread spent in PostgreSQL. Then, in the same
                 run and on the same PostgreSQL, the same rows are exported (`COPY events TO STDOUT`) and loaded with
                 `COPY ... FROM STDIN` (pgjdbc's CopyManager, %.0f MB) into `CREATE TABLE copy_bench (LIKE events
                 INCLUDING ALL)`, with the same indexes, timed to its commit: the rate PostgreSQL itself reaches for
                 these rows on this machine.
-                """.formatted(String.join(" ", AUDIT_JVM), events, ROLES, AuditBenchEvents.SERVERS,
+                """.formatted(String.join(" ", AUDIT_JVM), events, roles, AuditBenchEvents.SERVERS,
                 String.join(", ", mix), events, copy.bytes() / 1e6));
         report.paragraph("""
                 History queries: after `VACUUM (ANALYZE) events` (what autovacuum does on its own after such an
@@ -389,7 +441,7 @@ public final class AuditBench implements Callable<Integer> {
                 page of a role's history (default limit, 100) alternating with the page after it
                 (`limit=100&cursor=<nextCursor>`); %.0f events per answer on average. The plan of the first page,
                 as PostgreSQL ran it:
-                """.formatted(ROLES, queries.meanRows()) + "\n```\n" + plan + "\n```");
+                """.formatted(roles, queries.meanRows()) + "\n```\n" + plan + "\n```");
     }
 
     private static List<String> latencyRow(String name, Latencies latencies) {
