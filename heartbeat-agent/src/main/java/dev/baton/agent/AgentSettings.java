@@ -54,9 +54,9 @@ public record AgentSettings(
     public static final String SERVICE = "heartbeat-agent";
     public static final int DEFAULT_HTTP_PORT = 8084;
     public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofMillis(100);
-    public static final Duration DEFAULT_LEASE = Duration.ofMillis(500);
+    public static final Duration DEFAULT_LEASE = Duration.ofMillis(250);
     /** The placement-service's default failure timeout (its {@code DetectorConfig}). */
-    public static final Duration DEFAULT_PLACEMENT_FAILURE_TIMEOUT = Duration.ofMillis(700);
+    public static final Duration DEFAULT_PLACEMENT_FAILURE_TIMEOUT = Duration.ofMillis(350);
     /** How often the lease is checked; fencing happens at most this late after the lease ran out. */
     public static final Duration LEASE_CHECK_INTERVAL = Duration.ofMillis(50);
 
@@ -145,7 +145,7 @@ public record AgentSettings(
      * How long fenced roles get between SIGTERM and SIGKILL: what is left of the placement's failure timeout once the
      * lease ran out, less three lease-check intervals (one to notice, one for the kill to take effect, one as
      * margin). The roles must be gone before the placement can declare this server DOWN and start them elsewhere; at
-     * the defaults (700 - 500 - 3 x 50) that is 50 ms, so fencing does not wait for the normal
+     * the defaults (350 - 250 - 3 x 50) nothing is left: fenced roles are killed at once, so fencing does not wait for the normal
      * {@link #pluginStopGrace()}.
      */
     public Duration fenceStopGrace() {

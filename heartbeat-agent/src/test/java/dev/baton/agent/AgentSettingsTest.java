@@ -30,15 +30,15 @@ class AgentSettingsTest {
         assertThat(settings.kafka().namespace()).isEqualTo("baton");
         assertThat(settings.kafka().clientId()).isEqualTo("heartbeat-agent-srv-01");
         assertThat(settings.heartbeatInterval()).isEqualTo(Duration.ofMillis(100));
-        assertThat(settings.lease()).isEqualTo(Duration.ofMillis(500));
-        assertThat(settings.placementFailureTimeout()).isEqualTo(Duration.ofMillis(700));
+        assertThat(settings.lease()).isEqualTo(Duration.ofMillis(250));
+        assertThat(settings.placementFailureTimeout()).isEqualTo(Duration.ofMillis(350));
         assertThat(settings.httpPort()).isEqualTo(8084);
         assertThat(settings.pluginStartTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(settings.pluginStopGrace()).isEqualTo(Duration.ofSeconds(2));
         assertThat(settings.pluginCheckInterval()).isEqualTo(Duration.ofMillis(200));
         assertThat(settings.dbCheckInterval()).isEqualTo(Duration.ofSeconds(1));
         assertThat(settings.leaveTimeout()).isEqualTo(Duration.ofSeconds(15));
-        assertThat(settings.fenceStopGrace()).as("700 - 500 - 3 x 50 ms").isEqualTo(Duration.ofMillis(50));
+        assertThat(settings.fenceStopGrace()).as("350 - 250 - 3 x 50 ms is below zero: killed at once").isEqualTo(Duration.ZERO);
     }
 
     @Test
@@ -53,27 +53,27 @@ class AgentSettingsTest {
     @Test
     void shouldReadEnvironmentVariablesOverTheFile() {
         Config config = Config.of(Map.of("server.id", "srv-01", "plugin.work.dir", workDir.toString()),
-                Map.of("BATON_SERVER_KIND", "main", "BATON_LEASE", "400ms"), "test");
+                Map.of("BATON_SERVER_KIND", "main", "BATON_LEASE", "300ms"), "test");
 
         AgentSettings settings = ServiceMain.settings("agent", new String[0], Map.of(), c -> AgentSettings.from(config));
 
         assertThat(settings.kind()).isEqualTo(ServerKind.MAIN);
-        assertThat(settings.lease()).isEqualTo(Duration.ofMillis(400));
+        assertThat(settings.lease()).isEqualTo(Duration.ofMillis(300));
     }
 
     @Test
     void shouldRefuseALeaseThatIsNotShorterThanThePlacementFailureTimeout() {
-        ConfigException e = invalid(Map.of("server.id", "srv-01", "lease", "700ms"));
+        ConfigException e = invalid(Map.of("server.id", "srv-01", "lease", "350ms"));
 
-        assertThat(e.problems()).containsExactly("lease (700 ms) must be shorter than placement.failure.timeout (700 ms):"
+        assertThat(e.problems()).containsExactly("lease (350 ms) must be shorter than placement.failure.timeout (350 ms):"
                 + " a cut-off agent must stop its roles before the placement starts them elsewhere");
     }
 
     @Test
     void shouldRefuseALeaseOfFewerThanTwoHeartbeats() {
-        ConfigException e = invalid(Map.of("server.id", "srv-01", "heartbeat.interval", "300ms"));
+        ConfigException e = invalid(Map.of("server.id", "srv-01", "heartbeat.interval", "200ms"));
 
-        assertThat(e.problems()).containsExactly("lease (500 ms) must span at least two heartbeat.interval (300 ms):"
+        assertThat(e.problems()).containsExactly("lease (250 ms) must span at least two heartbeat.interval (200 ms):"
                 + " otherwise one late acknowledgement stops every role");
     }
 

@@ -43,7 +43,7 @@ class LeaseFencingIT {
     private static final Logger LOG = LoggerFactory.getLogger(LeaseFencingIT.class);
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
     /*
-     * The defaults are a 500 ms lease against a 700 ms failure timeout. The test keeps the same mechanism with a
+     * The defaults are a 250 ms lease against a 350 ms failure timeout. The test keeps the same mechanism with a
      * second of margin (1 s lease, 2 s timeout), so a CI machine starved of CPU for a few hundred milliseconds
      * does not fail it; the margin at the defaults is measured by the benchmarks, not asserted here.
      */

@@ -5,7 +5,7 @@ import java.time.Duration;
 /**
  * The failure timing the system tests run every service with, in one place.
  *
- * <p>Longer than the defaults (agent lease 500 ms, placement failure timeout 700 ms), which the agent's
+ * <p>Longer than the defaults (agent lease 250 ms, placement failure timeout 350 ms), which the agent's
  * {@code LeaseFencingIT} measures on their own. Here one test JVM holds the broker, the placement-service, the gateway
  * and up to three agents, next to agent and plugin JVMs starting on a shared two-core machine. With the defaults the
  * first runs saw in-process agents fence themselves and servers declared DOWN for lack of CPU alone (a 520 ms gap

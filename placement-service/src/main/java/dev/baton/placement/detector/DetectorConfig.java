@@ -51,7 +51,7 @@ public record DetectorConfig(
         int flapThreshold) {
 
     public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofMillis(100);
-    public static final Duration DEFAULT_FAILURE_TIMEOUT = Duration.ofMillis(700);
+    public static final Duration DEFAULT_FAILURE_TIMEOUT = Duration.ofMillis(350);
     public static final Duration DEFAULT_EVALUATION_INTERVAL = Duration.ofMillis(50);
     public static final Duration DEFAULT_MAX_EVALUATION_GAP = Duration.ofMillis(250);
     public static final Duration DEFAULT_FLAP_WINDOW = Duration.ofMinutes(10);
@@ -90,7 +90,7 @@ public record DetectorConfig(
         }
     }
 
-    /** The defaults described above: 100 ms heartbeats, 700 ms timeout, evaluation every 50 ms. */
+    /** The defaults described above: 100 ms heartbeats, 350 ms timeout, evaluation every 50 ms. */
     public static DetectorConfig defaults() {
         return new DetectorConfig(
                 DEFAULT_HEARTBEAT_INTERVAL,

@@ -18,12 +18,12 @@ class DetectorConfigTest {
         DetectorConfig config = DetectorConfig.defaults();
 
         assertThat(config.heartbeatInterval()).isEqualTo(Duration.ofMillis(100));
-        assertThat(config.failureTimeout()).isEqualTo(Duration.ofMillis(700));
+        assertThat(config.failureTimeout()).isEqualTo(Duration.ofMillis(350));
         assertThat(config.evaluationInterval()).isEqualTo(Duration.ofMillis(50));
         assertThat(config.maxEvaluationGap()).isEqualTo(Duration.ofMillis(250));
         // Worst case detection after a kill: one heartbeat interval + timeout + one evaluation interval.
         assertThat(config.heartbeatInterval().plus(config.failureTimeout()).plus(config.evaluationInterval()))
-                .isLessThanOrEqualTo(Duration.ofMillis(850));
+                .isLessThanOrEqualTo(Duration.ofMillis(500));
     }
 
     private static Duration ms(long millis) {

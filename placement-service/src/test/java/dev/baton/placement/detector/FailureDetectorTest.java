@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class FailureDetectorTest {
-    private final FailureDetector detector = new FailureDetector(DetectorConfig.defaults(), T0);
+    private final FailureDetector detector = new FailureDetector(TestTiming.detector(), T0);
 
     private static Heartbeat beat(String server, String incarnation, long sequence, long sentMs,
             List<HostedRole> roles, List<DatabaseReach> databases) {

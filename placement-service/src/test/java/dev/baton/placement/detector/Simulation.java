@@ -26,7 +26,7 @@ final class Simulation {
     private record Record(Heartbeat heartbeat, Instant timestamp) {
     }
 
-    private final FailureDetector detector = new FailureDetector(DetectorConfig.defaults(), T0);
+    private final FailureDetector detector = new FailureDetector(TestTiming.detector(), T0);
     private final List<Alive> agents = new ArrayList<>();
     private final List<long[]> pauses = new ArrayList<>();
     private final Map<String, Long> sequences = new HashMap<>();

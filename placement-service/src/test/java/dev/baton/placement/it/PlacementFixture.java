@@ -26,6 +26,10 @@ final class PlacementFixture {
         values.put("http.port", "0");
         values.put("http.host", "127.0.0.1");
         values.put("api.token", TOKEN);
+        // A failure timeout above the default (350 ms): a test JVM holding the broker, the database and the service on a
+        // shared two-core machine must not see its simulated servers go DOWN for lack of CPU. The detector's timing
+        // itself is unit-tested; these tests prove what happens around it.
+        values.put("failure.timeout", "1s");
         values.putAll(extra);
         Config config = Config.of(values);
         PlacementSettings settings = PlacementSettings.from(config);

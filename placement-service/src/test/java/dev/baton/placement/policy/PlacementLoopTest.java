@@ -6,7 +6,7 @@ import dev.baton.events.Heartbeat;
 import dev.baton.events.MoveReason;
 import dev.baton.events.ServerKind;
 import dev.baton.placement.detector.ConsumerProgress;
-import dev.baton.placement.detector.DetectorConfig;
+import dev.baton.placement.detector.TestTiming;
 import dev.baton.placement.detector.Evaluation;
 import dev.baton.placement.detector.FailureDetector;
 import java.time.Duration;
@@ -26,7 +26,7 @@ class PlacementLoopTest {
             new RoleConfig("r1", List.of("a", "b"), true, Duration.ofSeconds(2), null),
             new RoleConfig("r2", List.of("b", "a"), false, Duration.ZERO, null));
 
-    private final FailureDetector detector = new FailureDetector(DetectorConfig.defaults(), T0);
+    private final FailureDetector detector = new FailureDetector(TestTiming.detector(), T0);
     private final PlacementPolicy policy = new PlacementPolicy(PolicyConfig.defaults());
     private final List<String> log = new ArrayList<>();
     private final List<Heartbeat> backlog = new ArrayList<>();
