@@ -7,10 +7,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.InvalidTxnStateException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 
 /**
@@ -23,7 +25,7 @@ import org.apache.kafka.common.errors.ProducerFencedException;
  * {@code isolation.level=read_committed}, so aborted decisions are never seen.
  */
 final class KafkaLeaderPublisher implements EventPublisher, AutoCloseable {
-    private final KafkaProducer<String, byte[]> producer;
+    private final Producer<String, byte[]> producer;
     private final KafkaSettings settings;
     private final EventCodec codec;
 
@@ -37,14 +39,12 @@ final class KafkaLeaderPublisher implements EventPublisher, AutoCloseable {
      * completed.
      */
     KafkaLeaderPublisher(KafkaSettings settings, String instanceId, EventCodec codec, Duration timeout) {
-        Properties props = settings.producer("leader");
-        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId(settings));
-        props.put(ProducerConfig.CLIENT_ID_CONFIG, settings.clientId() + "-leader-" + instanceId);
-        props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, Long.toString(Math.max(timeout.toMillis() * 2, 10_000)));
-        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(timeout.toMillis()));
-        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(Math.max(timeout.toMillis(), 1_000)));
-        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(Math.min(timeout.toMillis(), 1_000)));
-        this.producer = new KafkaProducer<>(props);
+        this(new KafkaProducer<>(properties(settings, instanceId, timeout)), settings, codec);
+    }
+
+    /** Takes {@code producer} (configured with the shared transactional id) and initialises it. */
+    KafkaLeaderPublisher(Producer<String, byte[]> producer, KafkaSettings settings, EventCodec codec) {
+        this.producer = producer;
         this.settings = settings;
         this.codec = codec;
         try {
@@ -53,6 +53,17 @@ final class KafkaLeaderPublisher implements EventPublisher, AutoCloseable {
             producer.close(Duration.ZERO);
             throw e;
         }
+    }
+
+    private static Properties properties(KafkaSettings settings, String instanceId, Duration timeout) {
+        Properties props = settings.producer("leader");
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId(settings));
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, settings.clientId() + "-leader-" + instanceId);
+        props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, Long.toString(Math.max(timeout.toMillis() * 2, 10_000)));
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(timeout.toMillis()));
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(Math.max(timeout.toMillis(), 1_000)));
+        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(Math.min(timeout.toMillis(), 1_000)));
+        return props;
     }
 
     /**
@@ -72,15 +83,19 @@ final class KafkaLeaderPublisher implements EventPublisher, AutoCloseable {
                 producer.send(new ProducerRecord<>(settings.topic(event.topic()), event.key(), codec.encode(event)));
             }
             producer.commitTransaction();
-        } catch (ProducerFencedException | InvalidProducerEpochException e) {
+        } catch (ProducerFencedException | InvalidProducerEpochException | InvalidTxnStateException e) {
             throw new Fenced(e);
         } catch (KafkaException e) {
             try {
                 producer.abortTransaction();
-            } catch (ProducerFencedException | InvalidProducerEpochException fenced) {
+            } catch (ProducerFencedException | InvalidProducerEpochException | InvalidTxnStateException fenced) {
                 throw new Fenced(fenced);
-            } catch (KafkaException ignored) {
-                // The abort failing too leaves the transaction to time out; nothing of it is visible.
+            } catch (KafkaException abortFailed) {
+                // The producer is in an error state it cannot leave (a fatal error) or cannot reach the coordinator:
+                // either way it must not be used again. The transaction is aborted by the coordinator's timeout or
+                // by the next leader's initialisation; nothing of it is visible.
+                throw new Fenced("the leader's transactional producer cannot go on after " + e.getMessage()
+                        + " (abort failed: " + abortFailed.getMessage() + ")", abortFailed);
             }
             throw new PublishException("round not committed: " + e, e);
         }
@@ -91,10 +106,18 @@ final class KafkaLeaderPublisher implements EventPublisher, AutoCloseable {
         producer.close(Duration.ofSeconds(2));
     }
 
-    /** A newer leader initialised the shared transactional id: this producer can never commit again. */
+    /**
+     * This producer can never commit again: a newer leader initialised the shared transactional id, or the producer
+     * hit an error it cannot recover from. The leader must step down; if it is elected again it starts with a new
+     * producer, whose initialisation completes whatever the old one left open.
+     */
     static final class Fenced extends PublishException {
         Fenced(Throwable cause) {
             super("fenced by a newer placement leader: " + cause.getMessage(), cause);
+        }
+
+        Fenced(String message, Throwable cause) {
+            super(message, cause);
         }
     }
 }
