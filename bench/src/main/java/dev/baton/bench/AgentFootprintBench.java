@@ -41,8 +41,9 @@ import picocli.CommandLine.Mixin;
         description = "RSS and CPU of an idle agent at the default heartbeat rate.")
 public final class AgentFootprintBench implements Callable<Integer> {
     /** heartbeat-agent/README.md and LocalRun's AGENT_JVM: the agent's small footprint. */
-    static final List<String> AGENT_JVM = List.of("-Xmx64m", "-Xss512k", "-XX:+UseSerialGC",
-            "-XX:MaxMetaspaceSize=64m", "-XX:ReservedCodeCacheSize=32m", "-XX:TieredStopAtLevel=1");
+    static final List<String> AGENT_JVM = List.of("-Xmx64m", "-Xmn8m", "-Xss512k", "-XX:+UseSerialGC",
+            "-XX:MaxMetaspaceSize=64m", "-XX:ReservedCodeCacheSize=32m", "-XX:TieredStopAtLevel=1",
+            "-XX:CICompilerCount=1", "-XX:CompileThresholdScaling=0.1", "-XX:-UsePerfData");
     static final long RSS_TARGET_KIB = 128 * 1024;
     static final double CPU_TARGET_PERCENT = 2.0;
     private static final String SERVER_ID = "bench-agent-1";

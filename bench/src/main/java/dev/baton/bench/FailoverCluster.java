@@ -29,8 +29,9 @@ public final class FailoverCluster implements AutoCloseable {
     public static final String ROLE = "bench";
     public static final List<String> SERVERS = List.of("server-a", "server-b", "server-c");
     /** heartbeat-agent/README.md (as the local run starts agents). */
-    public static final List<String> AGENT_JVM = List.of("-Xmx64m", "-Xss512k", "-XX:+UseSerialGC",
-            "-XX:MaxMetaspaceSize=64m", "-XX:ReservedCodeCacheSize=32m", "-XX:TieredStopAtLevel=1");
+    public static final List<String> AGENT_JVM = List.of("-Xmx64m", "-Xmn8m", "-Xss512k", "-XX:+UseSerialGC",
+            "-XX:MaxMetaspaceSize=64m", "-XX:ReservedCodeCacheSize=32m", "-XX:TieredStopAtLevel=1",
+            "-XX:CICompilerCount=1", "-XX:CompileThresholdScaling=0.1", "-XX:-UsePerfData");
     /** The other services, as the local run starts them. */
     public static final List<String> SERVICE_JVM = List.of("-Xms32m", "-Xmx256m", "-XX:+UseSerialGC",
             "-XX:TieredStopAtLevel=1");

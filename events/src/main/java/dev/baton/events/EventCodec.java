@@ -2,19 +2,31 @@ package dev.baton.events;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.BeanDescription;
+import com.fasterxml.jackson.databind.BeanProperty;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationConfig;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.BeanSerializerModifier;
+import com.fasterxml.jackson.databind.ser.ContextualSerializer;
+import com.fasterxml.jackson.databind.ser.ResolvableSerializer;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
+import com.fasterxml.jackson.databind.util.NameTransformer;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
@@ -46,6 +58,7 @@ public final class EventCodec {
     public EventCodec() {
         this.mapper = JsonMapper.builder()
                 .addModule(new JavaTimeModule())
+                .addModule(new SimpleModule("baton-event-envelope").setSerializerModifier(new Envelope()))
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
@@ -67,7 +80,7 @@ public final class EventCodec {
     /** The JSON of {@code event} as UTF-8 bytes. */
     public byte[] encode(BatonEvent event) {
         try {
-            return mapper.writeValueAsBytes(toTree(event));
+            return mapper.writeValueAsBytes(event);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot encode " + event.type().wireName(), e);
         }
@@ -76,18 +89,74 @@ public final class EventCodec {
     /** The JSON of {@code event} as a string, for logs and documentation. */
     public String encodeToString(BatonEvent event) {
         try {
-            return mapper.writeValueAsString(toTree(event));
+            return mapper.writeValueAsString(event);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot encode " + event.type().wireName(), e);
         }
     }
 
-    private ObjectNode toTree(BatonEvent event) {
-        ObjectNode node = mapper.createObjectNode();
-        node.put("type", event.type().wireName());
-        node.put("schemaVersion", EventType.CURRENT_SCHEMA_VERSION);
-        node.setAll((ObjectNode) mapper.valueToTree(event));
-        return node;
+    /** Gives every event's serializer the envelope: see {@link EnvelopeSerializer}. */
+    private static final class Envelope extends BeanSerializerModifier {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public JsonSerializer<?> modifySerializer(SerializationConfig config, BeanDescription description,
+                JsonSerializer<?> serializer) {
+            if (BatonEvent.class.isAssignableFrom(description.getBeanClass())) {
+                @SuppressWarnings("unchecked")
+                JsonSerializer<Object> bean = (JsonSerializer<Object>) serializer;
+                return new EnvelopeSerializer(bean, null);
+            }
+            return serializer;
+        }
+    }
+
+    /**
+     * Writes an event as one JSON object: {@code type} and {@code schemaVersion} first, then the record's fields as
+     * Jackson's bean serializer of the record writes them, straight to the output. (Jackson caches it per event
+     * class, so an event is encoded in one pass, without building a tree of it first.)
+     */
+    private static final class EnvelopeSerializer extends StdSerializer<Object>
+            implements ResolvableSerializer, ContextualSerializer {
+        private static final long serialVersionUID = 1L;
+
+        private final JsonSerializer<Object> bean;
+        private final JsonSerializer<Object> fields;
+
+        EnvelopeSerializer(JsonSerializer<Object> bean, JsonSerializer<Object> fields) {
+            super(Object.class);
+            this.bean = bean;
+            this.fields = fields;
+        }
+
+        @Override
+        public void resolve(SerializerProvider provider) throws JsonMappingException {
+            if (bean instanceof ResolvableSerializer resolvable) {
+                resolvable.resolve(provider);
+            }
+        }
+
+        @Override
+        public JsonSerializer<?> createContextual(SerializerProvider provider, BeanProperty property)
+                throws JsonMappingException {
+            JsonSerializer<?> contextual = bean instanceof ContextualSerializer c
+                    ? c.createContextual(provider, property) : bean;
+            @SuppressWarnings("unchecked")
+            JsonSerializer<Object> resolved = (JsonSerializer<Object>) contextual;
+            return new EnvelopeSerializer(resolved, resolved.unwrappingSerializer(NameTransformer.NOP));
+        }
+
+        @Override
+        public void serialize(Object value, JsonGenerator generator, SerializerProvider provider) throws IOException {
+            if (fields == null) {
+                throw JsonMappingException.from(provider, "event serializer used without contextualization");
+            }
+            generator.writeStartObject(value);
+            generator.writeStringField("type", ((BatonEvent) value).type().wireName());
+            generator.writeNumberField("schemaVersion", EventType.CURRENT_SCHEMA_VERSION);
+            fields.serialize(value, generator, provider);
+            generator.writeEndObject();
+        }
     }
 
     /**

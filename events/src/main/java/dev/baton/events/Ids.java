@@ -1,11 +1,8 @@
 package dev.baton.events;
 
-import java.util.regex.Pattern;
-
 /** Validation of the ids that name servers, roles and gateways, and that key Kafka records. */
 public final class Ids {
     public static final int MAX_LENGTH = 128;
-    private static final Pattern ALLOWED = Pattern.compile("[A-Za-z0-9._-]+");
 
     private Ids() {
     }
@@ -27,11 +24,24 @@ public final class Ids {
             throw new IllegalArgumentException(
                     field + " is " + value.length() + " characters long; the limit is " + MAX_LENGTH);
         }
-        if (!ALLOWED.matcher(value).matches()) {
+        if (!allowed(value)) {
             throw new IllegalArgumentException(
                     field + " '" + value + "' has characters outside [A-Za-z0-9._-]");
         }
         return value;
+    }
+
+    /** Every character in {@code [A-Za-z0-9._-]}; a loop rather than a regex, as ids are checked in every event. */
+    private static boolean allowed(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.'
+                    || c == '_' || c == '-';
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Like {@link #requireValid} but accepts null, for optional ids. */

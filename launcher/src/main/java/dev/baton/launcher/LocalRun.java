@@ -61,8 +61,9 @@ public final class LocalRun {
     private static final Logger LOG = LoggerFactory.getLogger(LocalRun.class);
 
     /** heartbeat-agent/README.md: the agent's small footprint. */
-    private static final List<String> AGENT_JVM = List.of("-Xmx64m", "-Xss512k", "-XX:+UseSerialGC",
-            "-XX:MaxMetaspaceSize=64m", "-XX:ReservedCodeCacheSize=32m", "-XX:TieredStopAtLevel=1");
+    private static final List<String> AGENT_JVM = List.of("-Xmx64m", "-Xmn8m", "-Xss512k", "-XX:+UseSerialGC",
+            "-XX:MaxMetaspaceSize=64m", "-XX:ReservedCodeCacheSize=32m", "-XX:TieredStopAtLevel=1",
+            "-XX:CICompilerCount=1", "-XX:CompileThresholdScaling=0.1", "-XX:-UsePerfData");
     /** The other services: a bounded heap and C1 only, which starts nine JVMs on a laptop noticeably faster. */
     private static final List<String> SERVICE_JVM = List.of("-Xms32m", "-Xmx256m", "-XX:+UseSerialGC",
             "-XX:TieredStopAtLevel=1");

@@ -52,8 +52,9 @@ final class OsProcesses {
 
     /** The agent's recommended JVM options (heartbeat-agent/README.md), so several fit on a small machine. */
     static List<String> agentJvm() {
-        return List.of("-Xmx64m", "-Xss512k", "-XX:+UseSerialGC", "-XX:MaxMetaspaceSize=64m",
-                "-XX:ReservedCodeCacheSize=32m", "-XX:TieredStopAtLevel=1");
+        return List.of("-Xmx64m", "-Xmn8m", "-Xss512k", "-XX:+UseSerialGC", "-XX:MaxMetaspaceSize=64m",
+                "-XX:ReservedCodeCacheSize=32m", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1",
+                "-XX:CompileThresholdScaling=0.1", "-XX:-UsePerfData");
     }
 
     /** The built-in sample plugin as a command plugin, a JVM of its own: {@code SamplePluginMain {port} {serverId}}. */
