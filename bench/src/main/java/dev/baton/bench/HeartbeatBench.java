@@ -54,6 +54,12 @@ public final class HeartbeatBench implements Callable<Integer> {
             + "lag stays at or below this (default ${DEFAULT-VALUE}).")
     long lagLimitMs = 250;
 
+    @Option(names = "--failure-timeout", description = "The placement's failure.timeout (default: the service's "
+            + "default). The load generator shares the cores with the broker and the placement; when it falls behind, "
+            + "simulated servers look DOWN, and the DOWN/UP transitions become the placement's work instead of the "
+            + "heartbeats. A longer timeout keeps the measure on ingestion.")
+    String failureTimeout;
+
     @Option(names = "--jfr", description = "Record the placement-service with Java Flight Recorder (profile "
             + "settings) into the run directory.")
     boolean jfr;
@@ -89,7 +95,7 @@ public final class HeartbeatBench implements Callable<Integer> {
             List<String> extraJvm = jfr ? List.of("-XX:StartFlightRecording=filename="
                     + workDir.resolve("placement.jfr") + ",settings=profile,dumponexit=true") : List.of();
             ServiceProcess placement = HeartbeatBenchSupport.startPlacement("placement", infra, namespace, dbUrl, port,
-                    workDir, extraJvm);
+                    workDir, extraJvm, failureTimeout == null ? Map.of() : Map.of("failure.timeout", failureTimeout));
             placementMode = "a process (`java " + String.join(" ", HeartbeatBenchSupport.PLACEMENT_JVM)
                     + " -jar placement-service.jar`)";
             AtomicLong acked = new AtomicLong();
@@ -369,6 +375,7 @@ public final class HeartbeatBench implements Callable<Integer> {
         Report report = new Report("heartbeats", "Heartbeat ingestion", "bench/run heartbeats" + (quick ? " --quick" : ""))
                 .setting("servers per step", results.stream().map(s -> Integer.toString(s.servers())).toList())
                 .setting("heartbeat interval", INTERVAL.toMillis() + " ms")
+                .setting("placement failure.timeout", failureTimeout == null ? "default (350ms)" : failureTimeout)
                 .setting("warm-up", warmUp.toSeconds() + " s")
                 .setting("window", window.toSeconds() + " s")
                 .setting("lag sample", "every " + SAMPLE_EVERY.toMillis() + " ms")

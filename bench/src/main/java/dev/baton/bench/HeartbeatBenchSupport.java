@@ -30,6 +30,12 @@ final class HeartbeatBenchSupport {
     /** Starts one placement-service instance (no standby) in {@code namespace} and waits until it is ready. */
     static ServiceProcess startPlacement(String name, Infra infra, String namespace, String dbUrl, int httpPort,
             Path workDir, List<String> extraJvmOptions) {
+        return startPlacement(name, infra, namespace, dbUrl, httpPort, workDir, extraJvmOptions, Map.of());
+    }
+
+    /** As above, with placement settings of the caller's on top ({@code failure.timeout}, say). */
+    static ServiceProcess startPlacement(String name, Infra infra, String namespace, String dbUrl, int httpPort,
+            Path workDir, List<String> extraJvmOptions, Map<String, String> extraConfig) {
         Map<String, String> config = new LinkedHashMap<>();
         config.put("instance.id", "placement-1");
         config.put("kafka.bootstrap.servers", infra.bootstrapServers());
@@ -40,6 +46,7 @@ final class HeartbeatBenchSupport {
         config.put("http.host", "127.0.0.1");
         config.put("http.port", Integer.toString(httpPort));
         config.put("api.token", API_TOKEN);
+        config.putAll(extraConfig);
         List<String> jvm = new ArrayList<>(PLACEMENT_JVM);
         jvm.addAll(extraJvmOptions);
         ServiceProcess placement = ServiceProcess.start(name, Repository.jar("placement-service", workDir), jvm, config,
