@@ -3,6 +3,7 @@ package dev.baton.bench;
 import static dev.baton.bench.HeartbeatBenchSupport.millis;
 import static dev.baton.bench.HeartbeatBenchSupport.number;
 
+import dev.baton.placement.detector.DetectorConfig;
 import dev.baton.bench.MassFailoverAgents.Agent;
 import dev.baton.bench.MassFailoverAgents.DownReceived;
 import dev.baton.bench.MassFailoverAgents.Follower;
@@ -263,7 +264,7 @@ public final class MassFailoverBench implements Callable<Integer> {
                 .setting("trials", results.size())
                 .setting("role servers", HOST + ", " + BACKUP)
                 .setting("heartbeat interval", Agent.INTERVAL.toMillis() + " ms")
-                .setting("failure timeout", "700 ms (default)")
+                .setting("failure timeout", DetectorConfig.DEFAULT_FAILURE_TIMEOUT.toMillis() + " ms (default)")
                 .setting("placement JVM", String.join(" ", HeartbeatBenchSupport.PLACEMENT_JVM));
         report.figure("detection → last of the " + number(n) + " FAILOVER RoleMoved visible to a read_committed reader"
                 + (results.size() > 1 ? " (worst of " + results.size() + ")" : ""), millis(worst), "≤ 1 s",
