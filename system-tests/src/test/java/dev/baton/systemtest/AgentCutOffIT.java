@@ -9,6 +9,7 @@ import dev.baton.events.MoveReason;
 import dev.baton.events.RoleMoved;
 import dev.baton.events.RoleState;
 import dev.baton.events.RoleStateChanged;
+import dev.baton.testkit.LineClient;
 import dev.baton.testkit.Await;
 import dev.baton.testkit.PostgresExtension;
 import dev.baton.testkit.ProxiedKafka;

@@ -10,6 +10,7 @@ import dev.baton.events.RoleState;
 import dev.baton.events.RoleStateChanged;
 import dev.baton.events.ServerDown;
 import dev.baton.events.Topic;
+import dev.baton.testkit.LineClient;
 import dev.baton.testkit.Await;
 import dev.baton.testkit.KafkaExtension;
 import dev.baton.testkit.PostgresExtension;

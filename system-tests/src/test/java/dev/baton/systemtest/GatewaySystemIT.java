@@ -13,6 +13,7 @@ import dev.baton.events.RoleState;
 import dev.baton.events.RoleStateChanged;
 import dev.baton.events.RoleUnplaced;
 import dev.baton.events.Topic;
+import dev.baton.testkit.LineClient;
 import dev.baton.testkit.Await;
 import dev.baton.testkit.KafkaExtension;
 import dev.baton.testkit.PostgresExtension;
@@ -112,7 +113,7 @@ class GatewaySystemIT {
         placement.createRole(Placement.role(FOLLOW, "g1-a", "g1-b"));
         events.state(FOLLOW, "g1-a", 1, RoleState.RUNNING);
 
-        try (LineClient client = LineClient.connect("127.0.0.1", gateway.port(FOLLOW))) {
+        try (LineClient client = LineClient.connect(gateway.port(FOLLOW))) {
             int clientPort = client.localPort();
             assertThat(client.ask("before")).isEqualTo("g1-a before");
 
@@ -149,7 +150,7 @@ class GatewaySystemIT {
         int lines = 200;
         long heldBytes = 0;
 
-        try (LineClient client = LineClient.connect("127.0.0.1", gateway.port(ORDER))) {
+        try (LineClient client = LineClient.connect(gateway.port(ORDER))) {
             for (int i = 0; i < 5; i++) {
                 assertThat(client.ask("before-" + i)).isEqualTo("g2-a before-" + i);
             }
@@ -196,7 +197,7 @@ class GatewaySystemIT {
         b.close();
         Await.until("g3-b DOWN", T, () -> "DOWN".equals(placement.serverState("g3-b")));
 
-        try (LineClient client = LineClient.connect("127.0.0.1", impatient.port(LOST))) {
+        try (LineClient client = LineClient.connect(impatient.port(LOST))) {
             assertThat(client.ask("one")).isEqualTo("g3-a one");
 
             // When the role's host goes away too
@@ -239,7 +240,7 @@ class GatewaySystemIT {
             return route.path("epoch").asLong() == 2 && onB.endpoint().toString().equals(route.path("upstream").asText());
         });
 
-        try (Decoy decoy = Decoy.open(); LineClient client = LineClient.connect("127.0.0.1", gateway.port(STALE))) {
+        try (Decoy decoy = Decoy.open(); LineClient client = LineClient.connect(gateway.port(STALE))) {
             assertThat(client.ask("x")).isEqualTo("g4-b x");
             long staleBefore = gateway.meters(STALE).staleEvents();
 
@@ -253,7 +254,7 @@ class GatewaySystemIT {
 
             // Then connections, old and new, stay with B
             assertThat(client.ask("y")).isEqualTo("g4-b y");
-            try (LineClient late = LineClient.connect("127.0.0.1", gateway.port(STALE))) {
+            try (LineClient late = LineClient.connect(gateway.port(STALE))) {
                 assertThat(late.ask("z")).isEqualTo("g4-b z");
             }
             assertThat(decoy.accepted()).isZero();

@@ -9,6 +9,7 @@ import dev.baton.events.RoleState;
 import dev.baton.events.RoleStateChanged;
 import dev.baton.events.Topic;
 import dev.baton.gateway.GatewayMetrics.RoleMeters;
+import dev.baton.testkit.LineClient;
 import dev.baton.testkit.Await;
 import dev.baton.testkit.KafkaExtension;
 import dev.baton.testkit.TestKafka;

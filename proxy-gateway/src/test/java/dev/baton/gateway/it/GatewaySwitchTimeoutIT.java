@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.baton.events.ProxyReconnectFailed;
 import dev.baton.events.Topic;
+import dev.baton.testkit.LineClient;
 import dev.baton.testkit.Await;
 import dev.baton.testkit.KafkaExtension;
 import dev.baton.testkit.TestKafka;

@@ -1,4 +1,4 @@
-package dev.baton.systemtest;
+package dev.baton.testkit;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -13,9 +13,10 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * A client of the sample plugin's line protocol (for every line {@code L}: {@code <serverId> <L>}), directly or
- * through the gateway. One TCP connection; reads wait at most 15 s, so a missing answer fails instead of hanging.
+ * through the gateway, as a remote proxy sees it. One TCP connection; reads wait at most 15 s, so a missing answer
+ * fails the test instead of hanging it.
  */
-final class LineClient implements AutoCloseable {
+public final class LineClient implements AutoCloseable {
     private final Socket socket;
     private final BufferedReader reader;
     private final OutputStream out;
@@ -26,7 +27,12 @@ final class LineClient implements AutoCloseable {
         this.out = socket.getOutputStream();
     }
 
-    static LineClient connect(String host, int port) {
+    /** Connects to {@code 127.0.0.1:port}. */
+    public static LineClient connect(int port) {
+        return connect("127.0.0.1", port);
+    }
+
+    public static LineClient connect(String host, int port) {
         try {
             Socket socket = new Socket();
             socket.setTcpNoDelay(true);
@@ -39,18 +45,18 @@ final class LineClient implements AutoCloseable {
     }
 
     /** One connection, one line: the answer of whatever listens at {@code host:port}. */
-    static String ask(String host, int port, String line) {
+    public static String ask(String host, int port, String line) {
         try (LineClient client = connect(host, port)) {
             return client.ask(line);
         }
     }
 
     /** This end's port: the same value before and after a failover proves the connection is the same one. */
-    int localPort() {
+    public int localPort() {
         return socket.getLocalPort();
     }
 
-    void send(String line) {
+    public void send(String line) {
         try {
             out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
             out.flush();
@@ -60,7 +66,7 @@ final class LineClient implements AutoCloseable {
     }
 
     /** The next line, or null at the end of the stream. */
-    String readLine() {
+    public String readLine() {
         try {
             return reader.readLine();
         } catch (IOException e) {
@@ -68,13 +74,17 @@ final class LineClient implements AutoCloseable {
         }
     }
 
-    String ask(String line) {
+    /** Sends {@code line} and returns the answer. */
+    public String ask(String line) {
         send(line);
         return readLine();
     }
 
-    /** Whether the peer closed the connection (end of stream or reset) before the read timeout. */
-    boolean awaitClosedByPeer() {
+    /**
+     * Whether the peer closed the connection (end of stream or reset) before the read timeout; lines still arriving
+     * before the close are skipped.
+     */
+    public boolean awaitClosedByPeer() {
         try {
             while (reader.readLine() != null) {
                 // an answer to something sent earlier: not what this waits for
