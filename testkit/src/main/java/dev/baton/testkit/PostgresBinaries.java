@@ -174,7 +174,7 @@ public final class PostgresBinaries {
     }
 
     /** Whether {@code folder} holds a complete copy: the mark and the programs zonky runs. */
-    static boolean isComplete(Path folder) {
+    public static boolean isComplete(Path folder) {
         return Files.isRegularFile(folder.resolve(COMPLETE_MARK))
                 && REQUIRED.stream().allMatch(program -> Files.isExecutable(folder.resolve(program)));
     }
