@@ -24,8 +24,9 @@ final class Banner {
 
     /** The banner's lines, the ready line last. */
     List<String> lines(List<Child> children, String leader, String host, String token, double seconds) {
+        String script = files.display(root.resolve("baton"));
         String baton = (defaultHome ? "" : "BATON_HOME=" + files.display(files.home()) + " ")
-                + files.display(root.resolve("baton"));
+                + (script.contains("/") ? script : "./" + script);
         String lib = files.display(root.resolve("launcher").resolve("target").resolve("lib")) + "/*";
         String pids = files.display(files.home().resolve("pids"));
         String role = LocalRun.DEMO_ROLE;

@@ -53,15 +53,26 @@ final class StartupDiagnosis {
                 + (cause.isEmpty() ? "no error in its log" : cause) + " — log: " + log + " — try: " + advice;
     }
 
-    /** The last line of the tail that reads like an error, shortened; empty when none does. */
+    /**
+     * The last line of the tail that reads like an error, shortened; empty when none does. Stack frames are skipped,
+     * and a {@code Caused by:} line only counts when no exception's own line does (that one says what failed).
+     */
     static String tellingLine(String logTail) {
         List<String> lines = logTail.lines().map(String::strip).filter(line -> !line.isEmpty()).toList();
         String telling = "";
+        String cause = "";
         for (String line : lines) {
-            if (TELLING.matcher(line).find() && !line.toLowerCase(Locale.ROOT).startsWith("at ")) {
+            String lower = line.toLowerCase(Locale.ROOT);
+            if (!TELLING.matcher(line).find() || lower.startsWith("at ") || lower.startsWith("...")) {
+                continue;
+            }
+            if (lower.startsWith("caused by:")) {
+                cause = line;
+            } else {
                 telling = line;
             }
         }
-        return telling.length() > 240 ? telling.substring(0, 237) + "..." : telling;
+        String chosen = telling.isEmpty() ? cause : telling;
+        return chosen.length() > 300 ? chosen.substring(0, 297) + "..." : chosen;
     }
 }

@@ -43,4 +43,19 @@ class StartupDiagnosisTest {
         assertThat(StartupDiagnosis.tellingLine("ERROR first\nat x.y(Z.java:1)\nFATAL: role \"x\" does not exist\n"
                 + "\tat a.b(C.java:2)")).isEqualTo("FATAL: role \"x\" does not exist");
     }
+
+    @Test
+    void shouldPreferWhatFailedToTheCauseBelowIt() {
+        String tail = String.join("\n",
+                "Exception in thread \"main\" java.io.UncheckedIOException: Cannot unpack the PostgreSQL binaries into "
+                        + "/proc/nope: java.nio.file.NoSuchFileException: /proc/nope",
+                "\tat dev.baton.testkit.PostgresBinaries.prepare(PostgresBinaries.java:139)",
+                "Caused by: java.nio.file.NoSuchFileException: /proc/nope",
+                "\t... 3 more");
+
+        String line = StartupDiagnosis.explain("postgres", "exit code 1", "postgres to be ready", tail, "postgres.log");
+
+        assertThat(line).contains(": Exception in thread \"main\" java.io.UncheckedIOException: Cannot unpack")
+                .contains("try: free disk space, or point BATON_POSTGRES_CACHE at another folder");
+    }
 }
