@@ -51,6 +51,11 @@ public final class GatewayMetrics {
         private final Counter switchesLost;
         private final Counter reconnectFailures;
         private final Counter connectFailures;
+        private final Counter lostIdle;
+        private final Counter lostReplayed;
+        private final Counter lostRepointedAwaiting;
+        private final Counter lostClosedAwaiting;
+        private final Counter bytesReplayed;
         private final Timer switchDuration;
 
         RoleMeters(MeterRegistry registry, String roleId) {
@@ -81,6 +86,13 @@ public final class GatewayMetrics {
             connectFailures = Counter.builder("baton.gateway.connect.failures")
                     .description("New client connections closed because no upstream was reachable in time")
                     .tag("role", roleId).register(registry);
+            lostIdle = upstreamLosses(registry, roleId, "idle");
+            lostReplayed = upstreamLosses(registry, roleId, "replayed");
+            lostRepointedAwaiting = upstreamLosses(registry, roleId, "repointed_awaiting");
+            lostClosedAwaiting = upstreamLosses(registry, roleId, "closed_awaiting");
+            bytesReplayed = Counter.builder("baton.gateway.replayed").baseUnit("bytes")
+                    .description("Unanswered client bytes resent to a new upstream (in-flight policy replay)")
+                    .tag("role", roleId).register(registry);
             switchDuration = Timer.builder("baton.gateway.switch.duration")
                     .description("How long a client connection was without an upstream before it was re-pointed")
                     .tag("role", roleId).publishPercentileHistogram()
@@ -92,6 +104,31 @@ public final class GatewayMetrics {
             return Counter.builder("baton.gateway.switches")
                     .description("Client connections re-pointed to a new upstream")
                     .tags("role", roleId, "cause", cause.name().toLowerCase(Locale.ROOT)).register(registry);
+        }
+
+        private static Counter upstreamLosses(MeterRegistry registry, String roleId, String outcome) {
+            return Counter.builder("baton.gateway.upstream.losses")
+                    .description("Client connections that lost their upstream, by outcome: re-pointed idle, re-pointed"
+                            + " with their unanswered bytes resent, re-pointed awaiting (policy repoint), or closed"
+                            + " because they awaited an answer")
+                    .tags("role", roleId, "outcome", outcome).register(registry);
+        }
+
+        /** A connection was re-pointed; {@code unansweredBytes} were unanswered at the loss, resent when replayed. */
+        public void repointed(long unansweredBytes, boolean replayed) {
+            if (unansweredBytes == 0) {
+                lostIdle.increment();
+            } else if (replayed) {
+                lostReplayed.increment();
+                bytesReplayed.increment(unansweredBytes);
+            } else {
+                lostRepointedAwaiting.increment();
+            }
+        }
+
+        /** A connection was closed because it awaited an answer from the upstream it lost. */
+        public void closedAwaiting() {
+            lostClosedAwaiting.increment();
         }
 
         public void connectionOpened() {

@@ -16,6 +16,9 @@ import dev.baton.events.Endpoint;
  *              +-------------------------&gt; Closed &lt;--------------------------+
  * </pre>
  *
+ * <p>A connection that awaits an answer when it loses its upstream follows the role's {@link InFlightPolicy}: it may
+ * go to {@link Closed} at once instead of {@link Switching}, or switch with its unanswered bytes to resend.
+ *
  * <p>While {@link Connecting} or {@link Switching} the client's bytes are held (bounded, see the module README) and
  * delivered in order once {@link Forwarding}. Times are milliseconds on the caller's clock.
  */
@@ -34,9 +37,15 @@ public sealed interface ClientConnectionState {
      *
      * @param from the upstream it lost
      * @param fromEpoch the epoch it followed until then
+     * @param unansweredBytes client bytes the lost upstream had not answered; 0 when the connection was idle
+     * @param replay whether those bytes are resent to the next upstream (in-flight policy {@code replay})
      */
-    record Switching(Pending pending, SwitchCause cause, long since, Endpoint from, long fromEpoch)
-            implements ClientConnectionState {
+    record Switching(Pending pending, SwitchCause cause, long since, Endpoint from, long fromEpoch,
+            long unansweredBytes, boolean replay) implements ClientConnectionState {
+
+        Switching with(Pending next, SwitchCause nextCause) {
+            return new Switching(next, nextCause, since, from, fromEpoch, unansweredBytes, replay);
+        }
     }
 
     /** The client connection is closed; final. */

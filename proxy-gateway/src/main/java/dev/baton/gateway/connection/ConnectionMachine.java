@@ -19,11 +19,19 @@ import java.util.Objects;
  */
 public final class ConnectionMachine {
     private final SwitchPolicy policy;
+    private final InFlightPolicy inFlightPolicy;
     private ClientConnectionState state;
     private long lastToken;
+    private boolean clientEnded;
 
-    public ConnectionMachine(SwitchPolicy policy) {
+    public ConnectionMachine(SwitchPolicy policy, InFlightPolicy inFlightPolicy) {
         this.policy = Objects.requireNonNull(policy, "policy");
+        this.inFlightPolicy = Objects.requireNonNull(inFlightPolicy, "inFlightPolicy");
+    }
+
+    /** Whether the client half-closed: it sends nothing more, and waits for the rest of the answer. */
+    public boolean clientEnded() {
+        return clientEnded;
     }
 
     public ClientConnectionState state() {
@@ -50,17 +58,13 @@ public final class ConnectionMachine {
      * The role's route is now at {@code epoch}, answering at {@code endpoint} (null when not RUNNING there). A higher
      * epoch takes a forwarding connection off its upstream at once, before the new host is known: the old host lost
      * the role. A waiting connection connects as soon as the target is known, abandoning any attempt at an older
-     * target.
+     * target. A forwarding connection that awaits an answer ({@code inFlight}) follows the in-flight policy.
      */
-    public List<Action> onRoute(long epoch, Endpoint endpoint, long now) {
+    public List<Action> onRoute(long epoch, Endpoint endpoint, long now, InFlight inFlight) {
         List<Action> out = new ArrayList<>();
         if (state instanceof Forwarding forwarding) {
             if (epoch > forwarding.epoch()) {
-                Pending pending = new Pending(epoch, endpoint, 0, 0, 0, null, now + policy.switchTimeout().toMillis());
-                out.add(new Action.DropUpstream(SwitchCause.MOVE));
-                out.add(new Action.ArmDeadline(pending.deadline()));
-                state = new Switching(proceed(pending, out), SwitchCause.MOVE, now, forwarding.upstream(),
-                        forwarding.epoch());
+                lose(forwarding, SwitchCause.MOVE, epoch, endpoint, now, inFlight, out);
             }
             // Same epoch, other endpoint (the owner restarted the role elsewhere): a working connection stays; if
             // the old endpoint is really gone its socket closes and onUpstreamClosed picks up the new one.
@@ -75,7 +79,7 @@ public final class ConnectionMachine {
         Pending retargeted = proceed(pending.retarget(epoch, endpoint), out);
         if (state instanceof Switching switching) {
             SwitchCause cause = epoch > pending.epoch() ? SwitchCause.MOVE : switching.cause();
-            state = new Switching(retargeted, cause, switching.since(), switching.from(), switching.fromEpoch());
+            state = switching.with(retargeted, cause);
         } else {
             state = new Connecting(retargeted);
         }
@@ -91,9 +95,11 @@ public final class ConnectionMachine {
         Action start;
         if (state instanceof Switching switching) {
             start = new Action.StartForwarding(pending.target(), pending.epoch(), true, switching.cause(),
-                    Math.max(0, now - switching.since()));
+                    Math.max(0, now - switching.since()), switching.unansweredBytes(), switching.replay(),
+                    clientEnded);
         } else {
-            start = new Action.StartForwarding(pending.target(), pending.epoch(), false, null, 0);
+            start = new Action.StartForwarding(pending.target(), pending.epoch(), false, null, 0, 0, false,
+                    clientEnded);
         }
         state = new Forwarding(pending.epoch(), pending.target());
         return List.of(start);
@@ -125,23 +131,85 @@ public final class ConnectionMachine {
 
     /**
      * The current upstream closed or failed at {@code now} while the route is at {@code routeEpoch}, answering at
-     * {@code routeEndpoint}. The client stays; the gateway reconnects to wherever the route points, at once and
-     * then with back-off, within the switch timeout.
+     * {@code routeEndpoint}, with {@code inFlight} unanswered. An idle client stays; the gateway reconnects to wherever
+     * the route points, at once and then with back-off, within the switch timeout. A client that awaits an answer
+     * follows the in-flight policy. A client that half-closed is finished: the upstream closed after its answer.
      */
-    public List<Action> onUpstreamClosed(long routeEpoch, Endpoint routeEndpoint, long now) {
+    public List<Action> onUpstreamClosed(long routeEpoch, Endpoint routeEndpoint, long now, InFlight inFlight) {
         if (!(state instanceof Forwarding forwarding)) {
             return List.of();
         }
         List<Action> out = new ArrayList<>();
+        if (clientEnded && !inFlight.awaiting()) {
+            // The client sent everything and the upstream answered and closed: the end of the exchange, not a loss.
+            state = new Closed("the upstream closed after answering the half-closed client");
+            out.add(new Action.FinishClient());
+            return out;
+        }
         boolean moved = routeEpoch > forwarding.epoch();
-        Pending pending = new Pending(Math.max(routeEpoch, forwarding.epoch()),
-                routeEpoch >= forwarding.epoch() ? routeEndpoint : null, 0, 0, 0, null,
-                now + policy.switchTimeout().toMillis());
-        SwitchCause cause = moved ? SwitchCause.MOVE : SwitchCause.UPSTREAM_LOST;
-        out.add(new Action.DropUpstream(cause));
-        out.add(new Action.ArmDeadline(pending.deadline()));
-        state = new Switching(proceed(pending, out), cause, now, forwarding.upstream(), forwarding.epoch());
+        lose(forwarding, moved ? SwitchCause.MOVE : SwitchCause.UPSTREAM_LOST, Math.max(routeEpoch, forwarding.epoch()),
+                routeEpoch >= forwarding.epoch() ? routeEndpoint : null, now, inFlight, out);
         return out;
+    }
+
+    /**
+     * The client half-closed at {@code now}: it sends nothing more. A forwarding connection shuts its upstream's
+     * output after what was written to it; a waiting one does so once it has an upstream and sent the held bytes.
+     */
+    public List<Action> onClientEnded(long now) {
+        if (clientEnded || state instanceof Closed) {
+            return List.of();
+        }
+        clientEnded = true;
+        return state instanceof Forwarding ? List.of(new Action.EndUpstream()) : List.of();
+    }
+
+    /**
+     * A forwarding connection lost its upstream: the role moved to {@code epoch} (answering at {@code target}, null
+     * when not known yet) or the upstream connection went away. Its in-flight policy decides what becomes of a client
+     * awaiting an answer; an idle one switches.
+     */
+    private void lose(Forwarding forwarding, SwitchCause cause, long epoch, Endpoint target, long now,
+            InFlight inFlight, List<Action> out) {
+        boolean replay = false;
+        if (inFlight.awaiting()) {
+            String abandon = null;
+            switch (inFlightPolicy.mode()) {
+                case CLOSE -> abandon = "awaited an answer to " + inFlight.unansweredBytes() + " bytes from "
+                        + forwarding.upstream() + " (" + describe(cause) + "); in-flight policy close";
+                case REPLAY -> {
+                    if (inFlight.replayable()) {
+                        replay = true;
+                    } else {
+                        abandon = "awaited an answer to " + inFlight.unansweredBytes() + " bytes from "
+                                + forwarding.upstream() + " (" + describe(cause) + "), more than the replay limit of "
+                                + inFlightPolicy.replayLimitBytes() + " bytes";
+                    }
+                }
+                case REPOINT -> {
+                    // re-pointed like an idle connection; the unanswered bytes are lost with the old host
+                }
+            }
+            if (abandon != null) {
+                state = new Closed(abandon);
+                out.add(new Action.AbandonClient(abandon, epoch, cause, inFlight.unansweredBytes()));
+                return;
+            }
+        } else if (clientEnded) {
+            // Nothing to resend and nothing more will come: there is no exchange left to carry over.
+            state = new Closed("the upstream was lost after it answered the half-closed client");
+            out.add(new Action.FinishClient());
+            return;
+        }
+        Pending pending = new Pending(epoch, target, 0, 0, 0, null, now + policy.switchTimeout().toMillis());
+        out.add(new Action.DropUpstream(cause, replay));
+        out.add(new Action.ArmDeadline(pending.deadline()));
+        state = new Switching(proceed(pending, out), cause, now, forwarding.upstream(), forwarding.epoch(),
+                inFlight.unansweredBytes(), replay);
+    }
+
+    private static String describe(SwitchCause cause) {
+        return cause == SwitchCause.MOVE ? "the role moved away from it" : "the upstream connection was lost";
     }
 
     /** The deadline timer fired at {@code now}: a connection still without an upstream is closed. */
@@ -174,6 +242,12 @@ public final class ConnectionMachine {
         return pending.connecting(token);
     }
 
+    /** The epoch a connection without an upstream follows; -1 when it has an upstream or is closed. */
+    public long pendingEpoch() {
+        Pending pending = pending();
+        return pending == null ? -1 : pending.epoch();
+    }
+
     private Pending pending() {
         if (state instanceof Connecting connecting) {
             return connecting.pending();
@@ -186,7 +260,7 @@ public final class ConnectionMachine {
 
     private void replacePending(Pending pending) {
         if (state instanceof Switching s) {
-            state = new Switching(pending, s.cause(), s.since(), s.from(), s.fromEpoch());
+            state = s.with(pending, s.cause());
         } else {
             state = new Connecting(pending);
         }

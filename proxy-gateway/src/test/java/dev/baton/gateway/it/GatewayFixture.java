@@ -5,6 +5,7 @@ import dev.baton.gateway.ProxyGateway;
 import dev.baton.runtime.config.Config;
 import dev.baton.testkit.Await;
 import dev.baton.testkit.TestKafka;
+import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -76,5 +77,15 @@ final class GatewayFixture implements AutoCloseable {
     @Override
     public void close() {
         gateway.close();
+    }
+
+    /** Stops {@code fixture} and {@code vertx}, either of which may not have started. */
+    static void stop(GatewayFixture fixture, Vertx vertx) {
+        if (fixture != null) {
+            fixture.close();
+        }
+        if (vertx != null) {
+            Waits.result(vertx.close());
+        }
     }
 }

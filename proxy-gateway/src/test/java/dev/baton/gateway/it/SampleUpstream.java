@@ -37,6 +37,7 @@ final class SampleUpstream implements AutoCloseable {
     private final AtomicLong patternErrors = new AtomicLong();
     private volatile Consumer<String> onLine = line -> { };
     private volatile boolean stalled;
+    private volatile boolean silent;
     private volatile NetServer server;
 
     private SampleUpstream(Vertx vertx, String serverId) {
@@ -85,7 +86,9 @@ final class SampleUpstream implements AutoCloseable {
             String complete = line.toString();
             line.setLength(0);
             lines.add(complete);
-            socket.write(serverId + " " + complete + "\n");
+            if (!silent) {
+                socket.write(serverId + " " + complete + "\n");
+            }
             onLine.accept(complete);
             start = newline + 1;
         }
@@ -133,6 +136,11 @@ final class SampleUpstream implements AutoCloseable {
     void stall() {
         stalled = true;
         sockets.forEach(socket -> reading(socket, false));
+    }
+
+    /** Reads and records lines but answers none of them: a host that dies before answering. */
+    void silence() {
+        silent = true;
     }
 
     /** Reads again. */
