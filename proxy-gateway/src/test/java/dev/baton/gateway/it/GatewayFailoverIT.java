@@ -14,7 +14,6 @@ import dev.baton.testkit.Await;
 import dev.baton.testkit.KafkaExtension;
 import dev.baton.testkit.TestKafka;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
@@ -374,14 +373,6 @@ class GatewayFailoverIT {
     }
 
     private static JsonObject route(String role) {
-        HttpResponse<String> response = fixture.get("/api/v1/routes", true);
-        assertThat(response.statusCode()).isEqualTo(200);
-        JsonArray routes = new JsonArray(response.body());
-        for (int i = 0; i < routes.size(); i++) {
-            if (role.equals(routes.getJsonObject(i).getString("roleId"))) {
-                return routes.getJsonObject(i);
-            }
-        }
-        throw new AssertionError("no route for " + role + " in " + routes);
+        return fixture.route(role);
     }
 }

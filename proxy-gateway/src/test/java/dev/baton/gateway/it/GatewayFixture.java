@@ -6,6 +6,8 @@ import dev.baton.runtime.config.Config;
 import dev.baton.testkit.Await;
 import dev.baton.testkit.TestKafka;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -72,6 +74,21 @@ final class GatewayFixture implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The route of {@code roleId} as {@code GET /api/v1/routes} shows it. */
+    JsonObject route(String roleId) {
+        HttpResponse<String> response = get("/api/v1/routes", true);
+        if (response.statusCode() != 200) {
+            throw new AssertionError("GET /api/v1/routes answered " + response.statusCode() + ": " + response.body());
+        }
+        JsonArray routes = new JsonArray(response.body());
+        for (int i = 0; i < routes.size(); i++) {
+            if (roleId.equals(routes.getJsonObject(i).getString("roleId"))) {
+                return routes.getJsonObject(i);
+            }
+        }
+        throw new AssertionError("no route for " + roleId + " in " + routes);
     }
 
     @Override

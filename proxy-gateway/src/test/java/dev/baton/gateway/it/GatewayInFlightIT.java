@@ -1,6 +1,7 @@
 package dev.baton.gateway.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
 import dev.baton.events.ProxyReconnected;
 import dev.baton.events.Topic;
@@ -18,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -164,6 +166,21 @@ class GatewayInFlightIT {
             assertThat(a.lines()).containsExactly("hello");
             Await.until("the connection gone from the gateway", T,
                     () -> fixture.gateway().meters(role).openConnections() == 0);
+        }
+    }
+
+    @Test
+    void shouldPrintTheAnswerToNetcatThatHalfClosesAfterItsRequest() throws Exception {
+        assumeThat(RedisHost.installed("nc")).as("nc on the PATH (apt-get install netcat-openbsd)").isTrue();
+        String role = "halfclose";
+        try (SampleUpstream a = SampleUpstream.start(vertx, "srv-nc")) {
+            control.runOn(role, a);
+            // The command of issue 13, verbatim: nc shuts its sending side at the end of its input.
+            Process nc = new ProcessBuilder("sh", "-c", "printf 'hello\\n' | nc -q 1 127.0.0.1 " + fixture.port(role))
+                    .redirectErrorStream(true).start();
+            assertThat(nc.waitFor(T.toMillis(), TimeUnit.MILLISECONDS)).as("nc finished").isTrue();
+            assertThat(new String(nc.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+                    .isEqualTo("srv-nc hello\n");
         }
     }
 

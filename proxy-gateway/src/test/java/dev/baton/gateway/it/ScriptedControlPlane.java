@@ -34,25 +34,34 @@ final class ScriptedControlPlane implements RoleControlPlane {
 
     @Override
     public long beginMove(String roleId, SampleUpstream to) {
-        long epoch = epochs.merge(roleId, 1L, Long::sum);
-        String from = hosts.put(roleId, to.serverId());
-        Instant now = Instant.now();
-        MoveReason reason = from == null ? MoveReason.INITIAL : MoveReason.FAILOVER;
-        kafka.send(new RoleMoved(UUID.randomUUID(), now, roleId, epoch, from, to.serverId(), reason,
-                from == null ? "first placement" : from + " DOWN: scripted failover", from == null ? null : now, now));
-        kafka.send(new RoleAssignment(UUID.randomUUID(), now, roleId, epoch, to.serverId(), null, reason));
-        kafka.send(new RoleStateChanged(UUID.randomUUID(), Instant.now(), roleId, to.serverId(), epoch,
-                RoleState.STARTING, null, null));
-        return epoch;
+        return beginMove(roleId, to.serverId());
     }
 
     @Override
     public void completeMove(String roleId, SampleUpstream to) {
+        completeMove(roleId, to.serverId(), to.endpoint());
+    }
+
+    /** {@link #beginMove(String, SampleUpstream)} towards any server, whatever runs the role there. */
+    long beginMove(String roleId, String serverId) {
+        long epoch = epochs.merge(roleId, 1L, Long::sum);
+        String from = hosts.put(roleId, serverId);
+        Instant now = Instant.now();
+        MoveReason reason = from == null ? MoveReason.INITIAL : MoveReason.FAILOVER;
+        kafka.send(new RoleMoved(UUID.randomUUID(), now, roleId, epoch, from, serverId, reason,
+                from == null ? "first placement" : from + " DOWN: scripted failover", from == null ? null : now, now));
+        kafka.send(new RoleAssignment(UUID.randomUUID(), now, roleId, epoch, serverId, null, reason));
+        kafka.send(new RoleStateChanged(UUID.randomUUID(), Instant.now(), roleId, serverId, epoch,
+                RoleState.STARTING, null, null));
+        return epoch;
+    }
+
+    /** {@code serverId} reports {@code roleId} RUNNING at {@code endpoint}, at the epoch of the move begun last. */
+    void completeMove(String roleId, String serverId, Endpoint endpoint) {
         long epoch = epoch(roleId);
-        Endpoint endpoint = to.endpoint();
-        kafka.send(new RoleStateChanged(UUID.randomUUID(), Instant.now(), roleId, to.serverId(), epoch,
+        kafka.send(new RoleStateChanged(UUID.randomUUID(), Instant.now(), roleId, serverId, epoch,
                 RoleState.RUNNING, endpoint, "listening"));
-        kafka.send(new RoleAssignment(UUID.randomUUID(), Instant.now(), roleId, epoch, to.serverId(), endpoint,
+        kafka.send(new RoleAssignment(UUID.randomUUID(), Instant.now(), roleId, epoch, serverId, endpoint,
                 epoch == 1 ? MoveReason.INITIAL : MoveReason.FAILOVER));
     }
 
