@@ -188,6 +188,11 @@ public final class GatewayMetrics {
             connectFailures.increment();
         }
 
+        /** Bytes forwarded from clients to upstreams so far. */
+        public long forwardedToUpstreamBytes() {
+            return (long) bytesToUpstream.count();
+        }
+
         public int openConnections() {
             return openConnections.get();
         }

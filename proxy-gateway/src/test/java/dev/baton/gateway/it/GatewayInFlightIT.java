@@ -8,6 +8,7 @@ import dev.baton.events.Topic;
 import dev.baton.testkit.Await;
 import dev.baton.testkit.KafkaExtension;
 import dev.baton.testkit.LineClient;
+import dev.baton.testkit.RedisBenchmark;
 import dev.baton.testkit.TestKafka;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -171,7 +172,7 @@ class GatewayInFlightIT {
 
     @Test
     void shouldPrintTheAnswerToNetcatThatHalfClosesAfterItsRequest() throws Exception {
-        assumeThat(RedisHost.installed("nc")).as("nc on the PATH (apt-get install netcat-openbsd)").isTrue();
+        assumeThat(RedisBenchmark.installed("nc")).as("nc on the PATH (apt-get install netcat-openbsd)").isTrue();
         String role = "halfclose";
         try (SampleUpstream a = SampleUpstream.start(vertx, "srv-nc")) {
             control.runOn(role, a);

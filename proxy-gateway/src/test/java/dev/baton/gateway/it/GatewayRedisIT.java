@@ -7,16 +7,13 @@ import dev.baton.events.ProxyReconnected;
 import dev.baton.events.Topic;
 import dev.baton.testkit.Await;
 import dev.baton.testkit.KafkaExtension;
+import dev.baton.testkit.RedisBenchmark;
 import dev.baton.testkit.TestKafka;
 import io.vertx.core.json.JsonObject;
 import java.io.File;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,12 +45,12 @@ class GatewayRedisIT {
     private static ScriptedControlPlane control;
 
     /** What one benchmark run across the kill came to. */
-    private record Run(int exitCode, String output, long exitAfterKillMs, ProxyReconnected event, long commandsOnB) {
+    private record Run(RedisBenchmark.Result result, long exitAfterKillMs, ProxyReconnected event, long commandsOnB) {
     }
 
     @BeforeAll
     static void startGateway(TestKafka kafka) throws Exception {
-        assumeThat(RedisHost.installed("redis-server") && RedisHost.installed("redis-benchmark"))
+        assumeThat(RedisBenchmark.installed("redis-server") && RedisBenchmark.installed("redis-benchmark"))
                 .as("redis-server and redis-benchmark on the PATH (apt-get install redis-server redis-tools)").isTrue();
         control = new ScriptedControlPlane(kafka);
         fixture = GatewayFixture.start(kafka, List.of("redis-close", "redis-replay"), Map.of(
@@ -71,8 +68,8 @@ class GatewayRedisIT {
     void shouldEndTheBenchmarkAtOnceWithAClosedConnectionErrorUnderTheClosePolicy(TestKafka kafka) throws Exception {
         Run run = benchmarkAcrossAKill(kafka, "redis-close");
 
-        assertThat(run.exitCode()).as("redis-benchmark stops at the first connection error").isEqualTo(1);
-        assertThat(run.output()).containsAnyOf("Server closed the connection", "Connection reset by peer");
+        assertThat(run.result().exitCode()).as("redis-benchmark stops at the first connection error").isEqualTo(1);
+        assertThat(run.result().output()).containsAnyOf("Server closed the connection", "Connection reset by peer");
         assertThat(run.event().connectionsClosedAwaiting()).as("the connections that awaited an answer").isPositive();
         assertThat(run.event().connectionsReplayed()).isZero();
         assertThat(run.exitAfterKillMs()).as("no hang: the client saw the error at once").isLessThan(5_000);
@@ -82,8 +79,7 @@ class GatewayRedisIT {
     void shouldCompleteTheBenchmarkWithoutAnErrorUnderTheReplayPolicy(TestKafka kafka) throws Exception {
         Run run = benchmarkAcrossAKill(kafka, "redis-replay");
 
-        assertThat(run.exitCode()).as(run.output()).isZero();
-        assertThat(run.output()).doesNotContain("Error").contains("\"SET\",").contains("\"GET\",");
+        assertThat(run.result().clean()).as(run.result().output()).isTrue();
         assertThat(run.event().connectionsMoved()).isEqualTo(CONNECTIONS);
         assertThat(run.event().connectionsReplayed()).as("requests in flight at the kill, resent").isPositive();
         assertThat(run.event().connectionsClosedAwaiting()).isZero();
@@ -99,12 +95,8 @@ class GatewayRedisIT {
                 return "RUNNING".equals(route.getString("state"))
                         && a.endpoint().toString().equals(route.getString("upstream"));
             });
-            File output = new File(LOGS, "redis-benchmark-" + role + ".txt");
-            Process benchmark = new ProcessBuilder("redis-benchmark", "-h", "127.0.0.1", "-p",
-                    String.valueOf(fixture.port(role)), "-c", String.valueOf(CONNECTIONS), "-n",
-                    String.valueOf(REQUESTS), "-t", "set,get", "--csv")
-                    .redirectErrorStream(true).redirectOutput(output).start();
-            try {
+            try (RedisBenchmark benchmark = RedisBenchmark.start(fixture.port(role), CONNECTIONS, REQUESTS,
+                    LOGS.toPath().resolve("redis-benchmark-" + role + ".txt"))) {
                 // When the host dies a third of the way into the SET test, with a request in flight on most
                 // connections, and the role moves to the other host at once
                 Await.until("the benchmark under way on " + a.serverId(), T,
@@ -114,29 +106,15 @@ class GatewayRedisIT {
                 long epoch = control.beginMove(role, b.serverId());
                 control.completeMove(role, b.serverId(), b.endpoint());
 
-                boolean exited = benchmark.waitFor(HANG.toMillis(), TimeUnit.MILLISECONDS);
+                RedisBenchmark.Result result = benchmark.awaitExit(HANG);
                 long exitAfterKillMs = (System.nanoTime() - killedAt) / 1_000_000;
-                String text = read(output);
-                assertThat(exited).as("redis-benchmark finished within %s (no hang); its output: %s", HANG, text)
-                        .isTrue();
                 ProxyReconnected event = kafka.awaitEvent(Topic.PROXY_EVENTS, ProxyReconnected.class,
                         e -> e.roleId().equals(role) && e.epoch() == epoch, T);
-                Run run = new Run(benchmark.exitValue(), text, exitAfterKillMs, event, b.commandsProcessed());
+                Run run = new Run(result, exitAfterKillMs, event, b.commandsProcessed());
                 LOG.info("MEASURED {}: redis-benchmark exited {} {} ms after the kill; {}; output: {}", role,
-                        run.exitCode(), exitAfterKillMs, event, summary(text));
+                        result.exitCode(), exitAfterKillMs, event, result.summary());
                 return run;
-            } finally {
-                benchmark.destroyForcibly();
             }
         }
-    }
-
-    private static String read(File file) throws IOException {
-        return Files.readString(file.toPath(), StandardCharsets.UTF_8);
-    }
-
-    /** The benchmark's CSV lines (test, rps, avg, min, p50, p95, p99, max latency in ms) or its error, on one line. */
-    private static String summary(String output) {
-        return String.join(" | ", output.strip().split("\n"));
     }
 }

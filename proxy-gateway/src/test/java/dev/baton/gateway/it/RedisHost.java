@@ -30,16 +30,6 @@ final class RedisHost implements AutoCloseable {
         this.process = process;
     }
 
-    /** Whether {@code command} is on the PATH. */
-    static boolean installed(String command) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            if (new File(dir, command).canExecute()) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** Starts redis-server and waits until it answers PING; its output goes to {@code logDir}. */
     static RedisHost start(String serverId, File logDir) throws IOException {
         int port = FreePorts.next();
