@@ -17,6 +17,9 @@ import java.util.UUID;
  * @param connectionsClosedAwaiting connections closed because they awaited an answer the old host would never send
  *     (in-flight policy {@code close}, or {@code replay} past its limit); not in {@code connectionsMoved}
  * @param bytesReplayed the unanswered bytes resent by the replayed connections
+ * @param connectionsDrained of {@code connectionsMoved}, those that awaited an answer when a planned move took the
+ *     role away, received it from the old host while draining, and were then re-pointed
+ * @param drainMillis the longest drain among them
  */
 public record ProxyReconnected(
         UUID eventId,
@@ -30,7 +33,9 @@ public record ProxyReconnected(
         @OptionalField Integer connectionsIdle,
         @OptionalField Integer connectionsReplayed,
         @OptionalField Integer connectionsClosedAwaiting,
-        @OptionalField Long bytesReplayed) implements ProxyEvent {
+        @OptionalField Long bytesReplayed,
+        @OptionalField Integer connectionsDrained,
+        @OptionalField Long drainMillis) implements ProxyEvent {
     public ProxyReconnected {
         Checks.required("eventId", eventId);
         Checks.required("occurredAt", occurredAt);
@@ -52,12 +57,18 @@ public record ProxyReconnected(
         if (bytesReplayed != null) {
             Checks.nonNegative("bytesReplayed", bytesReplayed);
         }
+        if (connectionsDrained != null) {
+            Checks.nonNegative("connectionsDrained", connectionsDrained);
+        }
+        if (drainMillis != null) {
+            Checks.nonNegative("drainMillis", drainMillis);
+        }
     }
 
     /** An event without the in-flight counts, as gateways before them published it. */
     public ProxyReconnected(UUID eventId, Instant occurredAt, String roleId, String gatewayId, long epoch,
             int connectionsMoved, long reconnectMillis, long bytesBuffered) {
         this(eventId, occurredAt, roleId, gatewayId, epoch, connectionsMoved, reconnectMillis, bytesBuffered, null,
-                null, null, null);
+                null, null, null, null, null);
     }
 }

@@ -61,7 +61,7 @@ final class SampleEvents {
                             47001),
                     "alice");
             case PROXY_RECONNECTED -> new ProxyReconnected(id(type, 1), OCCURRED_AT, "billing", "gw-1", 7, 12, 840, 2048,
-                    9, 3, 2, 96L);
+                    7, 3, 2, 96L, 2, 35L);
             case PROXY_RECONNECT_FAILED -> new ProxyReconnectFailed(
                     id(type, 1), OCCURRED_AT, "billing", "gw-1", 7, 3,
                     "srv-02.baton.internal:47001 refused connections for 30000 ms");

@@ -55,6 +55,7 @@ public final class GatewayMetrics {
         private final Counter lostReplayed;
         private final Counter lostRepointedAwaiting;
         private final Counter lostClosedAwaiting;
+        private final Counter drained;
         private final Counter bytesReplayed;
         private final Timer switchDuration;
 
@@ -90,6 +91,7 @@ public final class GatewayMetrics {
             lostReplayed = upstreamLosses(registry, roleId, "replayed");
             lostRepointedAwaiting = upstreamLosses(registry, roleId, "repointed_awaiting");
             lostClosedAwaiting = upstreamLosses(registry, roleId, "closed_awaiting");
+            drained = upstreamLosses(registry, roleId, "drained");
             bytesReplayed = Counter.builder("baton.gateway.replayed").baseUnit("bytes")
                     .description("Unanswered client bytes resent to a new upstream (in-flight policy replay)")
                     .tag("role", roleId).register(registry);
@@ -108,15 +110,21 @@ public final class GatewayMetrics {
 
         private static Counter upstreamLosses(MeterRegistry registry, String roleId, String outcome) {
             return Counter.builder("baton.gateway.upstream.losses")
-                    .description("Client connections that lost their upstream, by outcome: re-pointed idle, re-pointed"
-                            + " with their unanswered bytes resent, re-pointed awaiting (policy repoint), or closed"
-                            + " because they awaited an answer")
+                    .description("Client connections that lost their upstream, by outcome: re-pointed idle, drained"
+                            + " from the old host of a planned move then re-pointed, re-pointed with their unanswered"
+                            + " bytes resent, re-pointed awaiting (policy repoint), or closed because they awaited an"
+                            + " answer")
                     .tags("role", roleId, "outcome", outcome).register(registry);
         }
 
-        /** A connection was re-pointed; {@code unansweredBytes} were unanswered at the loss, resent when replayed. */
-        public void repointed(long unansweredBytes, boolean replayed) {
-            if (unansweredBytes == 0) {
+        /**
+         * A connection was re-pointed; {@code unansweredBytes} were unanswered at the loss, resent when replayed;
+         * it drained from the old host first when {@code drainMillis} is not negative.
+         */
+        public void repointed(long unansweredBytes, boolean replayed, long drainMillis) {
+            if (drainMillis >= 0 && unansweredBytes == 0) {
+                drained.increment();
+            } else if (unansweredBytes == 0) {
                 lostIdle.increment();
             } else if (replayed) {
                 lostReplayed.increment();

@@ -38,6 +38,8 @@ import java.util.Set;
  * @param connectTimeout {@code connect.timeout}: one connect attempt to an upstream
  * @param backoffInitial {@code retry.backoff.initial}; {@code backoffMax} {@code retry.backoff.max}
  * @param nativeTransport {@code transport.native}: use epoll when it loads (Linux), NIO otherwise
+ * @param drainTimeout {@code drain.timeout}: the longest a connection awaiting an answer drains from the old host of
+ *     a planned move
  */
 public record GatewaySettings(
         KafkaSettings kafka,
@@ -53,7 +55,8 @@ public record GatewaySettings(
         Duration connectTimeout,
         Duration backoffInitial,
         Duration backoffMax,
-        boolean nativeTransport) {
+        boolean nativeTransport,
+        Duration drainTimeout) {
 
     public static final String SERVICE = "proxy-gateway";
     public static final int DEFAULT_HTTP_PORT = 8082;
@@ -107,6 +110,10 @@ public record GatewaySettings(
         Duration backoffInitial = config.duration("retry.backoff.initial", Duration.ofMillis(50));
         Duration backoffMax = config.duration("retry.backoff.max", Duration.ofSeconds(1));
         boolean nativeTransport = config.bool("transport.native", true);
+        Duration drainTimeout = config.duration("drain.timeout", SwitchPolicy.DEFAULT_DRAIN_TIMEOUT);
+        if (drainTimeout.isZero()) {
+            config.problem("drain.timeout must be positive");
+        }
         if (switchTimeout.isZero()) {
             config.problem("switch.timeout must be positive");
         }
@@ -127,18 +134,20 @@ public record GatewaySettings(
             }
         }
         return new GatewaySettings(kafka, gatewayId, routes, listenHost, httpHost, httpPort, token, switchTimeout,
-                bufferBytes, writeQueueBytes, connectTimeout, backoffInitial, backoffMax, nativeTransport);
+                bufferBytes, writeQueueBytes, connectTimeout, backoffInitial, backoffMax, nativeTransport,
+                drainTimeout.isZero() ? SwitchPolicy.DEFAULT_DRAIN_TIMEOUT : drainTimeout);
     }
 
     /** The switch timeout and back-off the connection state machines run with. */
     public SwitchPolicy switchPolicy() {
-        return new SwitchPolicy(switchTimeout, new Backoff(backoffInitial, backoffMax));
+        return new SwitchPolicy(switchTimeout, new Backoff(backoffInitial, backoffMax), drainTimeout);
     }
 
     /** The same settings with the admin server on another port; tests start on port 0. */
     public GatewaySettings withHttpPort(int port) {
         return new GatewaySettings(kafka, gatewayId, routes, listenHost, httpHost, port, apiToken, switchTimeout,
-                switchBufferBytes, writeQueueBytes, connectTimeout, backoffInitial, backoffMax, nativeTransport);
+                switchBufferBytes, writeQueueBytes, connectTimeout, backoffInitial, backoffMax, nativeTransport,
+                drainTimeout);
     }
 
     /** {@code roleId:policy,...}; the replay limit is the same for every role. */
@@ -262,6 +271,7 @@ public record GatewaySettings(
                 + (apiToken == null ? "none" : "****") + ", switchTimeout=" + switchTimeout + ", switchBufferBytes="
                 + switchBufferBytes + ", writeQueueBytes=" + writeQueueBytes + ", connectTimeout=" + connectTimeout
                 + ", backoffInitial=" + backoffInitial
-                + ", backoffMax=" + backoffMax + ", nativeTransport=" + nativeTransport + "]";
+                + ", backoffMax=" + backoffMax + ", nativeTransport=" + nativeTransport + ", drainTimeout="
+                + drainTimeout + "]";
     }
 }

@@ -123,7 +123,9 @@ public final class EventLine {
             return "";
         }
         return "; " + count(e.connectionsIdle()) + " idle, " + count(e.connectionsReplayed()) + " replayed, "
-                + count(e.connectionsClosedAwaiting()) + " closed awaiting an answer";
+                + count(e.connectionsClosedAwaiting()) + " closed awaiting an answer"
+                + (e.connectionsDrained() == null || e.connectionsDrained() == 0 ? ""
+                        : ", " + e.connectionsDrained() + " drained in up to " + e.drainMillis() + " ms");
     }
 
     private static String count(Integer value) {

@@ -39,9 +39,20 @@ public sealed interface Action {
      * @param unansweredBytes client bytes the previous upstream had not answered when it was lost; 0 when idle
      * @param replayed whether those bytes are among the held ones (in-flight policy {@code replay})
      * @param endUpstream the client half-closed: shut the new upstream's output once the held bytes are written
+     * @param drainMillis how long the connection drained from the old host of a planned move; -1 when it did not
      */
     record StartForwarding(Endpoint upstream, long epoch, boolean reconnect, SwitchCause cause, long switchMillis,
-            long unansweredBytes, boolean replayed, boolean endUpstream) implements Action {
+            long unansweredBytes, boolean replayed, boolean endUpstream, long drainMillis) implements Action {
+    }
+
+    /**
+     * A planned move: hold the client's bytes from now on, shut the old upstream's output once what was written to
+     * it is sent (it answers what it got, then closes), keep forwarding its answers, and call
+     * {@link ConnectionMachine#onDrainDeadline} at {@code deadlineMillis}.
+     *
+     * @param epoch the epoch the connection moves to
+     */
+    record StartDrain(long epoch, long deadlineMillis) implements Action {
     }
 
     /** Close the connection just opened: its attempt was abandoned while it was in flight. */

@@ -53,9 +53,13 @@ public final class SwitchLedger {
      * @param closedAwaiting connections closed at once because they awaited an answer the lost upstream would never
      *     send (in-flight policy {@code close}, or {@code replay} past its limit)
      * @param bytesReplayed the bytes resent by the replayed connections
+     * @param drained connections of a planned move that awaited an answer, got it from the old host while draining,
+     *     then were re-pointed (not counted in {@code idle})
+     * @param drainMillis the longest drain of the round; 0 when none drained
      */
-    public record Outcomes(int idle, int replayed, int repointedAwaiting, int closedAwaiting, long bytesReplayed) {
-        public static final Outcomes NONE = new Outcomes(0, 0, 0, 0, 0);
+    public record Outcomes(int idle, int replayed, int repointedAwaiting, int closedAwaiting, long bytesReplayed,
+            int drained, long drainMillis) {
+        public static final Outcomes NONE = new Outcomes(0, 0, 0, 0, 0, 0, 0);
     }
 
     /**
@@ -89,6 +93,8 @@ public final class SwitchLedger {
         int repointedAwaiting;
         int closedAwaiting;
         long bytesReplayed;
+        int drained;
+        long drainMillis;
 
         Round(long epoch, SwitchCause cause, Long movedAtMillis) {
             this.epoch = epoch;
@@ -154,23 +160,28 @@ public final class SwitchLedger {
 
     /** Connection {@code connectionId}, idle when it lost its upstream, forwards to its new one since {@code atMillis}. */
     public List<Report> reconnected(long connectionId, long atMillis, long bytesBuffered) {
-        return reconnected(connectionId, atMillis, bytesBuffered, 0, false);
+        return reconnected(connectionId, atMillis, bytesBuffered, 0, false, -1);
     }
 
     /**
      * Connection {@code connectionId} forwards to its new upstream since {@code atMillis}, after holding
      * {@code bytesBuffered} client bytes; {@code unansweredBytes} were unanswered when it lost the old one, resent
-     * when {@code replayed}.
+     * when {@code replayed}; it drained from the old host for {@code drainMillis} first (-1 when it did not).
      */
     public List<Report> reconnected(long connectionId, long atMillis, long bytesBuffered, long unansweredBytes,
-            boolean replayed) {
+            boolean replayed, long drainMillis) {
         if (open == null || !open.pending.remove(connectionId)) {
             return List.of();
         }
         open.moved.add(connectionId);
         open.firstForwardAt = Math.min(open.firstForwardAt, atMillis);
         open.bytesBuffered += bytesBuffered;
-        if (unansweredBytes == 0) {
+        if (drainMillis >= 0) {
+            open.drainMillis = Math.max(open.drainMillis, drainMillis);
+        }
+        if (unansweredBytes == 0 && drainMillis >= 0) {
+            open.drained++;
+        } else if (unansweredBytes == 0) {
             open.idle++;
         } else if (replayed) {
             open.replayed++;
@@ -241,6 +252,7 @@ public final class SwitchLedger {
                 ? -1 : Math.max(0, round.firstForwardAt - round.movedAtMillis);
         out.add(new Report(roleId, round.epoch, round.cause, round.moved.size(), round.closed.size(), reconnectMillis,
                 round.bytesBuffered, round.failureReason, new Outcomes(round.idle, round.replayed,
-                        round.repointedAwaiting, round.closedAwaiting, round.bytesReplayed)));
+                        round.repointedAwaiting, round.closedAwaiting, round.bytesReplayed, round.drained,
+                round.drainMillis)));
     }
 }

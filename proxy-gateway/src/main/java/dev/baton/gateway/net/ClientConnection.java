@@ -25,22 +25,13 @@ import org.slf4j.LoggerFactory;
  * The sockets of one client connection: the client's, and the upstream's while forwarding. Every decision is the
  * {@link ConnectionMachine}'s; this class only carries it out, on the event loop that owns both sockets.
  *
- * <p>Memory is bounded in bytes, both ways. Each socket's unflushed writes are counted (a write's future completes
- * once the bytes are in the kernel); past {@code write.queue.bytes} the other side stops reading until they fall to
- * half. While there is no upstream the client's bytes are held, in order; past {@code switch.buffer.bytes} the client
- * stops reading. "Stops reading" is Netty's {@code autoRead} rather than {@code NetSocket.pause()}: Vert.x 5 keeps
- * reading after a pause until its own queues hold 16 and then 8 more reads (up to 64 KiB each), and counts its write
- * queue in messages; Netty's read loop checks {@code autoRead} after every read, so at most one read lands past a
- * bound.
+ * <p>Memory is bounded in bytes, both ways ({@link Outbound}, {@link HeldBytes}, {@link ClientReading}; "stops
+ * reading" is Netty's {@code autoRead}, since Vert.x 5 keeps reading after a {@code pause()}). Bytes are forwarded
+ * as Netty read them ({@link NetSocketInternal#messageHandler} to {@link NetSocketInternal#writeMessage}), without a
+ * copy; only bytes held while there is no upstream (or while draining) are copied, and, with the in-flight policy
+ * {@code replay}, the unanswered bytes up to the replay limit. The module README says why and what was measured.
  *
- * <p>Bytes are forwarded as Netty read them: each socket's raw messages ({@link NetSocketInternal#messageHandler})
- * are written as they are to the other socket ({@link NetSocketInternal#writeMessage}), which releases them once
- * written. {@code NetSocket.handler} would copy every read into a heap buffer, and the native transport would copy
- * it back into direct memory to write it: two copies of every byte and twice the CPU per byte on the bulk path.
- * Only bytes held while there is no upstream are copied (to the heap), since they outlive the read, and, with the
- * in-flight policy {@code replay}, the unanswered bytes (up to the replay limit), to resend them.
- *
- * <p>The client may half-close: its FIN is forwarded to the upstream (after the bytes before it), and the upstream's
+ * <p>The client may half-close: its FIN is forwarded to the upstream after the bytes before it, and the upstream's
  * answer still reaches the client; the upstream's own close then ends the connection.
  */
 final class ClientConnection {
@@ -59,9 +50,8 @@ final class ClientConnection {
     private Outbound toUpstream;
     private final HeldBytes held;
     private final UnansweredBytes unanswered;
-    private boolean pausedForUpstream;
-    private boolean pausedForHold;
-    private boolean clientPaused;
+    private final ClientReading reading;
+    private boolean holding;
     private boolean switching;
     private boolean finished;
 
@@ -74,6 +64,7 @@ final class ClientConnection {
         this.toClient = new Outbound(client, role.writeQueueBytes(), meters, this::clientDrained);
         this.held = new HeldBytes(meters);
         this.unanswered = new UnansweredBytes(role.inFlightPolicy());
+        this.reading = new ClientReading(client, meters, name);
     }
 
     long id() {
@@ -112,7 +103,7 @@ final class ClientConnection {
 
     /** The role's route changed. */
     void onRoute(Route route) {
-        apply(machine.onRoute(route.epoch(), route.endpoint(), role.now(), inFlight()), null);
+        apply(machine.onRoute(route.epoch(), route.endpoint(), role.now(), inFlight(), route.plannedMove()), null);
     }
 
     /** Closes the client, e.g. when the gateway stops. */
@@ -126,7 +117,7 @@ final class ClientConnection {
 
     /** Takes ownership of {@code message}: forwards it (the upstream socket releases it) or copies and releases it. */
     private void fromClient(ByteBuf message) {
-        if (upstream != null) {
+        if (upstream != null && !holding) {
             int length = message.readableBytes();
             meters.forwardedToUpstream(length);
             if (unanswered.wantsCopy(length)) {
@@ -135,8 +126,7 @@ final class ClientConnection {
                 unanswered.sent(length);
             }
             if (toUpstream.write(message)) {
-                pausedForUpstream = true;
-                refreshClientReading();
+                reading.upstreamFull(true);
             }
             return;
         }
@@ -149,8 +139,7 @@ final class ClientConnection {
         if (!(machine.state() instanceof ClientConnectionState.Closed)) {
             held.add(data);
             if (held.bytes() >= role.holdLimit()) {
-                pausedForHold = true;
-                refreshClientReading();
+                reading.holdFull(true);
             }
         }
     }
@@ -178,19 +167,7 @@ final class ClientConnection {
     }
 
     private void upstreamDrained() {
-        pausedForUpstream = false;
-        refreshClientReading();
-    }
-
-    private void refreshClientReading() {
-        boolean pause = pausedForUpstream || pausedForHold;
-        if (pause != clientPaused && !finished) {
-            LOG.debug("{}: {} reading the client (upstream queue full: {}, hold full: {})", name,
-                    pause ? "stopped" : "resumed", pausedForUpstream, pausedForHold);
-            clientPaused = pause;
-            meters.clientPaused(pause);
-            Sockets.reading(client, !pause);
-        }
+        reading.upstreamFull(false);
     }
 
     private void apply(List<Action> actions, NetSocket arrived) {
@@ -204,6 +181,8 @@ final class ClientConnection {
                 // Fired for this deadline: pass it as the time, so a timer that rounds early still counts as due.
                 role.vertx().setTimer(Math.max(1, deadline.atMillis() - role.now()),
                         t -> apply(machine.onDeadline(Math.max(role.now(), deadline.atMillis())), null));
+            } else if (action instanceof Action.StartDrain drain) {
+                startDrain(drain);
             } else if (action instanceof Action.DropUpstream drop) {
                 dropUpstream(drop);
             } else if (action instanceof Action.StartForwarding start) {
@@ -247,14 +226,9 @@ final class ClientConnection {
 
     private void dropUpstream(Action.DropUpstream drop) {
         NetSocket old = releaseUpstream();
-        if (!switching) {
-            switching = true;
-            held.startSwitch();
-            meters.switchStarted();
-            long epoch = machine.pendingEpoch();
-            role.ledger().joined(id, epoch, drop.cause());
-            LOG.info("{}: switching ({}): left {}, holding client bytes{}", name,
-                    drop.cause() == SwitchCause.MOVE ? "role moved to epoch " + epoch : "upstream connection lost",
+        if (beginSwitch(drop.cause())) {
+            LOG.info("{}: switching ({}): left {}, holding client bytes{}", name, drop.cause() == SwitchCause.MOVE
+                    ? "role moved to epoch " + machine.pendingEpoch() : "upstream connection lost",
                     old == null ? "its upstream" : old.remoteAddress(),
                     drop.replay() ? "; " + unanswered.inFlight().unansweredBytes() + " unanswered bytes to resend" : "");
         }
@@ -263,7 +237,32 @@ final class ClientConnection {
         } else {
             unanswered.answered();
         }
-        refreshClientReading();
+    }
+
+    /**
+     * A planned move: the client's bytes are held from now on, the old upstream gets a FIN after what it was sent
+     * and its answers still reach the client, until it closes or the drain deadline.
+     */
+    private void startDrain(Action.StartDrain drain) {
+        beginSwitch(SwitchCause.MOVE);
+        holding = true;
+        toUpstream.end();
+        LOG.info("{}: draining {} (role moved to epoch {}): {} bytes await an answer; holding client bytes", name,
+                upstream.remoteAddress(), drain.epoch(), unanswered.inFlight().unansweredBytes());
+        role.vertx().setTimer(Math.max(1, drain.deadlineMillis() - role.now()),
+                t -> apply(machine.onDrainDeadline(Math.max(role.now(), drain.deadlineMillis()), inFlight()), null));
+    }
+
+    /** Counts the connection as switching for its move, once; whether it was not already. */
+    private boolean beginSwitch(SwitchCause cause) {
+        if (switching) {
+            return false;
+        }
+        switching = true;
+        held.startSwitch();
+        meters.switchStarted();
+        role.ledger().joined(id, machine.pendingEpoch(), cause);
+        return true;
     }
 
     /** Stops forwarding to the upstream, if any, and closes it after what was written to it; returns it. */
@@ -271,7 +270,8 @@ final class ClientConnection {
         NetSocket old = upstream;
         upstream = null;
         toUpstream = null;
-        pausedForUpstream = false;
+        holding = false;
+        reading.upstreamFull(false);
         if (old != null) {
             closeGracefully(old);
         }
@@ -313,21 +313,20 @@ final class ClientConnection {
         if (start.endUpstream()) {
             toUpstream.end();
         }
-        pausedForHold = false;
-        pausedForUpstream = toUpstream.full();
-        refreshClientReading();
+        reading.holdFull(false);
+        reading.upstreamFull(toUpstream.full());
         if (switching) {
             switching = false;
             meters.switchEnded();
             meters.switched(start.cause(), start.switchMillis());
-            meters.repointed(start.unansweredBytes(), start.replayed());
+            meters.repointed(start.unansweredBytes(), start.replayed(), start.drainMillis());
             LOG.info("{}: forwarding to {} at epoch {} after {} ms without upstream ({} bytes held, {} sent now{})",
                     name, start.upstream(), start.epoch(), start.switchMillis(), held.fromClient(), flushed,
                     start.unansweredBytes() == 0 ? "" : start.replayed()
                             ? ", of which " + start.unansweredBytes() + " resent unanswered"
                             : "; " + start.unansweredBytes() + " unanswered bytes lost with the old host");
             role.report(role.ledger().reconnected(id, role.wallMillis(), held.fromClient(), start.unansweredBytes(),
-                    start.replayed()));
+                    start.replayed(), start.drainMillis()));
         } else {
             LOG.debug("{}: forwarding to {} at epoch {}", name, start.upstream(), start.epoch());
         }
@@ -353,6 +352,7 @@ final class ClientConnection {
         unanswered.answered();
         held.discard();
         closeGracefully(client);
+        endSwitch();
         LOG.info("{}: closed: {}", name, abandon.reason());
         meters.closedAwaiting();
         role.report(role.ledger().abandoned(id, abandon.epoch(), abandon.cause(), role.wallMillis()));
@@ -378,10 +378,7 @@ final class ClientConnection {
         finished = true;
         releaseUpstream();
         held.discard();
-        if (clientPaused) {
-            clientPaused = false;
-            meters.clientPaused(false);
-        }
+        reading.finish();
         meters.connectionClosed();
         role.removed(this);
     }

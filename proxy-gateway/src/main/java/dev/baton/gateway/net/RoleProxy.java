@@ -102,14 +102,15 @@ final class RoleProxy {
             SwitchLedger.Outcomes outcomes = report.outcomes();
             if (report.cause() == SwitchCause.MOVE && (report.moved() > 0 || outcomes.closedAwaiting() > 0)) {
                 LOG.info("{}: re-pointed {} connection(s) to epoch {} ({}), first forwarding {} ms after the move;"
-                        + " {} bytes held meanwhile; in flight: {} idle, {} replayed ({} bytes), {} re-pointed"
-                        + " awaiting, {} closed awaiting", roleId(), report.moved(), report.epoch(), route.describe(),
-                        report.reconnectMillis(), report.bytesBuffered(), outcomes.idle(), outcomes.replayed(),
+                        + " {} bytes held meanwhile; in flight: {} idle, {} drained (longest {} ms), {} replayed ({}"
+                        + " bytes), {} re-pointed awaiting, {} closed awaiting", roleId(), report.moved(),
+                        report.epoch(), route.describe(), report.reconnectMillis(), report.bytesBuffered(),
+                        outcomes.idle(), outcomes.drained(), outcomes.drainMillis(), outcomes.replayed(),
                         outcomes.bytesReplayed(), outcomes.repointedAwaiting(), outcomes.closedAwaiting());
                 shared.sink().publish(new ProxyReconnected(UUID.randomUUID(), shared.clock().instant(), roleId(),
                         shared.gatewayId(), report.epoch(), report.moved(), Math.max(0, report.reconnectMillis()),
                         report.bytesBuffered(), outcomes.idle(), outcomes.replayed(), outcomes.closedAwaiting(),
-                        outcomes.bytesReplayed()));
+                        outcomes.bytesReplayed(), outcomes.drained(), outcomes.drainMillis()));
             } else if (report.moved() > 0 || outcomes.closedAwaiting() > 0) {
                 LOG.info("{}: after their upstream was lost at epoch {}: reconnected {} connection(s) ({} bytes held"
                         + " meanwhile, {} replayed), closed {} that awaited an answer", roleId(), report.epoch(),

@@ -29,7 +29,7 @@ class ConnectionMachineTest {
 
         List<Action> connected = machine.onConnected(1, 5);
 
-        assertThat(connected).containsExactly(new Action.StartForwarding(A, 1, false, null, 0, 0, false, false));
+        assertThat(connected).containsExactly(new Action.StartForwarding(A, 1, false, null, 0, 0, false, false, -1));
         assertThat(machine.state()).isEqualTo(new Forwarding(1, A));
     }
 
@@ -37,14 +37,14 @@ class ConnectionMachineTest {
     void shouldWaitForTheRouteWhenTheRoleIsNotRunningYet() {
         assertThat(machine.start(2, null, 0)).containsExactly(new Action.ArmDeadline(TIMEOUT));
 
-        assertThat(machine.onRoute(2, B, 100, InFlight.IDLE)).containsExactly(new Action.Connect(1, B, 2));
+        assertThat(machine.onRoute(2, B, 100, InFlight.IDLE, false)).containsExactly(new Action.Connect(1, B, 2));
     }
 
     @Test
     void shouldDropTheUpstreamOnAMoveBeforeTheNewHostIsKnownThenReconnectWithThePreambleFlag() {
         forwardingTo(1, A, 0);
 
-        List<Action> moved = machine.onRoute(2, null, 100, InFlight.IDLE);
+        List<Action> moved = machine.onRoute(2, null, 100, InFlight.IDLE, false);
 
         assertThat(moved).containsExactly(new Action.DropUpstream(SwitchCause.MOVE, false),
                 new Action.ArmDeadline(100 + TIMEOUT));
@@ -54,12 +54,12 @@ class ConnectionMachineTest {
         assertThat(switching.fromEpoch()).isEqualTo(1);
         assertThat(switching.pending().target()).isNull();
 
-        List<Action> running = machine.onRoute(2, B, 300, InFlight.IDLE);
+        List<Action> running = machine.onRoute(2, B, 300, InFlight.IDLE, false);
         Action.Connect connect = (Action.Connect) running.get(0);
         assertThat(connect.target()).isEqualTo(B);
 
         assertThat(machine.onConnected(connect.token(), 340))
-                .containsExactly(new Action.StartForwarding(B, 2, true, SwitchCause.MOVE, 240, 0, false, false));
+                .containsExactly(new Action.StartForwarding(B, 2, true, SwitchCause.MOVE, 240, 0, false, false, -1));
         assertThat(machine.state()).isEqualTo(new Forwarding(2, B));
     }
 
@@ -67,15 +67,15 @@ class ConnectionMachineTest {
     void shouldNotReactToTheSameEpochWhileForwarding() {
         forwardingTo(3, A, 0);
 
-        assertThat(machine.onRoute(3, B, 10, InFlight.IDLE)).isEmpty();
-        assertThat(machine.onRoute(3, null, 10, InFlight.IDLE)).isEmpty();
+        assertThat(machine.onRoute(3, B, 10, InFlight.IDLE, false)).isEmpty();
+        assertThat(machine.onRoute(3, null, 10, InFlight.IDLE, false)).isEmpty();
         assertThat(machine.state()).isEqualTo(new Forwarding(3, A));
     }
 
     @Test
     void shouldRetryWithBackoffAndCloseWithTheReasonAtTheDeadline() {
         forwardingTo(1, A, 0);
-        machine.onRoute(2, B, 0, InFlight.IDLE);
+        machine.onRoute(2, B, 0, InFlight.IDLE, false);
         long token = 2;
 
         List<Action> failed = machine.onConnectFailed(token, "Connection refused", 10);
@@ -99,7 +99,7 @@ class ConnectionMachineTest {
     @Test
     void shouldSayNoHostWasRunningWhenTheNewEpochNeverGotAnEndpoint() {
         forwardingTo(1, A, 0);
-        machine.onRoute(2, null, 0, InFlight.IDLE);
+        machine.onRoute(2, null, 0, InFlight.IDLE, false);
 
         Action.CloseClient close = (Action.CloseClient) machine.onDeadline(TIMEOUT).get(0);
 
@@ -109,8 +109,8 @@ class ConnectionMachineTest {
     @Test
     void shouldKeepTheFirstDeadlineAcrossSeveralMoves() {
         forwardingTo(1, A, 0);
-        machine.onRoute(2, null, 0, InFlight.IDLE);
-        machine.onRoute(3, null, 800, InFlight.IDLE);
+        machine.onRoute(2, null, 0, InFlight.IDLE, false);
+        machine.onRoute(3, null, 800, InFlight.IDLE, false);
 
         assertThat(machine.onDeadline(TIMEOUT)).hasSize(1);
     }
@@ -119,12 +119,12 @@ class ConnectionMachineTest {
     void shouldDiscardAConnectionThatCompletesAfterItsAttemptWasAbandoned() {
         machine.start(1, A, 0);
         // A move arrives while the connect to A is in flight: the attempt at A is abandoned.
-        List<Action> moved = machine.onRoute(2, B, 10, InFlight.IDLE);
+        List<Action> moved = machine.onRoute(2, B, 10, InFlight.IDLE, false);
         Action.Connect toB = (Action.Connect) moved.get(0);
 
         assertThat(machine.onConnected(1, 20)).containsExactly(new Action.DiscardConnection(1));
         assertThat(machine.onConnectFailed(1, "late", 20)).isEmpty();
-        assertThat(machine.onConnected(toB.token(), 30)).containsExactly(new Action.StartForwarding(B, 2, false, null, 0, 0, false, false));
+        assertThat(machine.onConnected(toB.token(), 30)).containsExactly(new Action.StartForwarding(B, 2, false, null, 0, 0, false, false, -1));
     }
 
     @Test
@@ -139,7 +139,7 @@ class ConnectionMachineTest {
         assertThat(connect.target()).isEqualTo(A);
         assertThat(connect.epoch()).isEqualTo(4);
         assertThat(machine.onConnected(connect.token(), 150))
-                .containsExactly(new Action.StartForwarding(A, 4, true, SwitchCause.UPSTREAM_LOST, 50, 0, false, false));
+                .containsExactly(new Action.StartForwarding(A, 4, true, SwitchCause.UPSTREAM_LOST, 50, 0, false, false, -1));
     }
 
     @Test
@@ -147,21 +147,21 @@ class ConnectionMachineTest {
         forwardingTo(4, A, 0);
         machine.onUpstreamClosed(4, A, 100, InFlight.IDLE);
 
-        Action.Connect toB = (Action.Connect) machine.onRoute(5, B, 200, InFlight.IDLE).get(0);
+        Action.Connect toB = (Action.Connect) machine.onRoute(5, B, 200, InFlight.IDLE, false).get(0);
 
         assertThat(((Switching) machine.state()).cause()).isEqualTo(SwitchCause.MOVE);
         assertThat(machine.onConnected(toB.token(), 250))
-                .containsExactly(new Action.StartForwarding(B, 5, true, SwitchCause.MOVE, 150, 0, false, false));
+                .containsExactly(new Action.StartForwarding(B, 5, true, SwitchCause.MOVE, 150, 0, false, false, -1));
     }
 
     @Test
     void shouldIgnoreAStaleRetryTimer() {
         forwardingTo(1, A, 0);
-        machine.onRoute(2, B, 0, InFlight.IDLE);
+        machine.onRoute(2, B, 0, InFlight.IDLE, false);
         Action.ScheduleRetry retry = (Action.ScheduleRetry) machine.onConnectFailed(2, "refused", 1).get(0);
         // A new endpoint for the epoch arrives before the retry: it is tried at once, the old timer is void.
         Endpoint other = new Endpoint("10.0.0.3", 47001);
-        Action.Connect connect = (Action.Connect) machine.onRoute(2, other, 5, InFlight.IDLE).get(0);
+        Action.Connect connect = (Action.Connect) machine.onRoute(2, other, 5, InFlight.IDLE, false).get(0);
 
         assertThat(connect.target()).isEqualTo(other);
         assertThat(machine.onRetryDue(retry.token(), 51)).isEmpty();
@@ -173,7 +173,7 @@ class ConnectionMachineTest {
 
         assertThat(machine.onClientClosed(10)).containsExactly(new Action.CloseUpstream());
         assertThat(machine.state()).isInstanceOf(Closed.class);
-        assertThat(machine.onRoute(2, B, 20, InFlight.IDLE)).isEmpty();
+        assertThat(machine.onRoute(2, B, 20, InFlight.IDLE, false)).isEmpty();
         assertThat(machine.onUpstreamClosed(1, A, 20, InFlight.IDLE)).isEmpty();
         assertThat(machine.onDeadline(10_000)).isEmpty();
         assertThat(machine.onClientClosed(30)).isEmpty();
@@ -202,7 +202,7 @@ class ConnectionMachineTest {
         ConnectionMachine closing = machine(InFlightPolicy.Mode.CLOSE);
         forwardingTo(closing, 1, A);
 
-        List<Action> moved = closing.onRoute(2, B, 100, InFlight.IDLE);
+        List<Action> moved = closing.onRoute(2, B, 100, InFlight.IDLE, false);
 
         assertThat(moved.get(0)).isEqualTo(new Action.DropUpstream(SwitchCause.MOVE, false));
         assertThat(closing.state()).isInstanceOf(Switching.class);
@@ -230,7 +230,7 @@ class ConnectionMachineTest {
         ConnectionMachine closing = machine(InFlightPolicy.Mode.CLOSE);
         forwardingTo(closing, 1, A);
 
-        List<Action> moved = closing.onRoute(2, null, 100, new InFlight(5, false));
+        List<Action> moved = closing.onRoute(2, null, 100, new InFlight(5, false), false);
 
         assertThat(moved).singleElement().isInstanceOfSatisfying(Action.AbandonClient.class, abandon -> {
             assertThat(abandon.epoch()).isEqualTo(2);
@@ -243,14 +243,14 @@ class ConnectionMachineTest {
         ConnectionMachine replaying = machine(InFlightPolicy.Mode.REPLAY);
         forwardingTo(replaying, 1, A);
 
-        List<Action> moved = replaying.onRoute(2, B, 100, new InFlight(12, true));
+        List<Action> moved = replaying.onRoute(2, B, 100, new InFlight(12, true), false);
 
         assertThat(moved.get(0)).isEqualTo(new Action.DropUpstream(SwitchCause.MOVE, true));
         Switching switching = (Switching) replaying.state();
         assertThat(switching.replay()).isTrue();
         assertThat(switching.unansweredBytes()).isEqualTo(12);
         assertThat(connectAfterMove(replaying, moved, 130))
-                .isEqualTo(new Action.StartForwarding(B, 2, true, SwitchCause.MOVE, 30, 12, true, false));
+                .isEqualTo(new Action.StartForwarding(B, 2, true, SwitchCause.MOVE, 30, 12, true, false, -1));
     }
 
     @Test
@@ -270,11 +270,11 @@ class ConnectionMachineTest {
         ConnectionMachine repointing = machine(InFlightPolicy.Mode.REPOINT);
         forwardingTo(repointing, 1, A);
 
-        List<Action> moved = repointing.onRoute(2, B, 100, new InFlight(9, false));
+        List<Action> moved = repointing.onRoute(2, B, 100, new InFlight(9, false), false);
 
         assertThat(moved.get(0)).isEqualTo(new Action.DropUpstream(SwitchCause.MOVE, false));
         assertThat(connectAfterMove(repointing, moved, 110))
-                .isEqualTo(new Action.StartForwarding(B, 2, true, SwitchCause.MOVE, 10, 9, false, false));
+                .isEqualTo(new Action.StartForwarding(B, 2, true, SwitchCause.MOVE, 10, 9, false, false, -1));
     }
 
     @Test
@@ -292,7 +292,7 @@ class ConnectionMachineTest {
     void shouldHalfCloseTheNextUpstreamAfterTheHeldBytesWhenTheClientEndedWhileSwitching() {
         ConnectionMachine replaying = machine(InFlightPolicy.Mode.REPLAY);
         forwardingTo(replaying, 1, A);
-        List<Action> moved = replaying.onRoute(2, B, 100, new InFlight(6, true));
+        List<Action> moved = replaying.onRoute(2, B, 100, new InFlight(6, true), false);
 
         assertThat(replaying.onClientEnded(110)).as("nothing to shut while switching").isEmpty();
 

@@ -100,14 +100,14 @@ class SwitchLedgerTest {
         ledger.joined(2, 2, SwitchCause.MOVE);
         ledger.joined(3, 2, SwitchCause.MOVE);
 
-        ledger.reconnected(1, 10, 0, 0, false);
-        ledger.reconnected(2, 20, 4, 30, true);
-        List<Report> reports = ledger.reconnected(3, 30, 0, 7, false);
+        ledger.reconnected(1, 10, 0, 0, false, -1);
+        ledger.reconnected(2, 20, 4, 30, true, -1);
+        List<Report> reports = ledger.reconnected(3, 30, 0, 7, false, -1);
 
         assertThat(reports).singleElement().satisfies(report -> {
             assertThat(report.moved()).isEqualTo(3);
             assertThat(report.bytesBuffered()).isEqualTo(4);
-            assertThat(report.outcomes()).isEqualTo(new Outcomes(1, 1, 1, 0, 30));
+            assertThat(report.outcomes()).isEqualTo(new Outcomes(1, 1, 1, 0, 30, 0, 0));
         });
     }
 
@@ -118,7 +118,7 @@ class SwitchLedgerTest {
         List<Report> reports = ledger.abandoned(1, 2, SwitchCause.MOVE, 5);
 
         assertThat(reports).containsExactly(new Report("billing", 2, SwitchCause.MOVE, 0, 0, -1, 0, null,
-                new Outcomes(0, 0, 0, 1, 0)));
+                new Outcomes(0, 0, 0, 1, 0, 0, 0)));
     }
 
     @Test
@@ -133,7 +133,7 @@ class SwitchLedgerTest {
         List<Report> reports = ledger.reconnected(1, 1_400, 0);
 
         assertThat(reports).containsExactly(new Report("billing", 2, SwitchCause.MOVE, 1, 0, 100, 0, null,
-                new Outcomes(1, 0, 0, 2, 0)));
+                new Outcomes(1, 0, 0, 2, 0, 0, 0)));
     }
 
     @Test
@@ -151,7 +151,22 @@ class SwitchLedgerTest {
         assertThat(windowed.settle()).as("a move long after the loss is not its consequence").isEmpty();
     }
 
+    @Test
+    void shouldCountDrainedConnectionsAndTheLongestDrainOfAPlannedMove() {
+        ledger.moved(2, 0L);
+        ledger.joined(1, 2, SwitchCause.MOVE);
+        ledger.joined(2, 2, SwitchCause.MOVE);
+        ledger.joined(3, 2, SwitchCause.MOVE);
+
+        ledger.reconnected(1, 10, 0, 0, false, -1);
+        ledger.reconnected(2, 60, 5, 0, false, 40);
+        List<Report> reports = ledger.reconnected(3, 90, 0, 0, false, 75);
+
+        assertThat(reports).singleElement().satisfies(report ->
+                assertThat(report.outcomes()).isEqualTo(new Outcomes(1, 0, 0, 0, 0, 2, 75)));
+    }
+
     private static Outcomes idle(int connections) {
-        return new Outcomes(connections, 0, 0, 0, 0);
+        return new Outcomes(connections, 0, 0, 0, 0, 0, 0);
     }
 }

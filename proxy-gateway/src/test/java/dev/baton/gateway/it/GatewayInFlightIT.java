@@ -3,6 +3,7 @@ package dev.baton.gateway.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import dev.baton.events.MoveReason;
 import dev.baton.events.ProxyReconnected;
 import dev.baton.events.Topic;
 import dev.baton.testkit.Await;
@@ -37,7 +38,8 @@ class GatewayInFlightIT {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayInFlightIT.class);
     private static final Duration T = Duration.ofSeconds(15);
     private static final int REPLAY_LIMIT = 64;
-    private static final List<String> ROLES = List.of("closing", "replaying", "overlimit", "halfclose");
+    private static final List<String> ROLES = List.of("closing", "replaying", "overlimit", "halfclose", "draining",
+            "drained");
 
     private static GatewayFixture fixture;
     private static Vertx vertx;
@@ -143,6 +145,60 @@ class GatewayInFlightIT {
             assertThat(event.connectionsMoved()).isZero();
             assertThat(event.connectionsClosedAwaiting()).isEqualTo(1);
             assertThat(event.reconnectMillis()).isZero();
+        }
+    }
+
+    @Test
+    void shouldDeliverTheOldHostsAnswerThenForwardToTheNewHostOnAPlannedMove(TestKafka kafka) {
+        String role = "drained";
+        try (SampleUpstream a = SampleUpstream.start(vertx, "srv-a"); SampleUpstream b = SampleUpstream.start(vertx, "srv-b");
+                LineClient client = LineClient.connect(fixture.port(role))) {
+            control.runOn(role, a);
+            assertThat(client.ask("one")).isEqualTo("srv-a one");
+            a.answerAfter(Duration.ofMillis(400));
+            client.send("slow");
+            Await.until("the slow request at srv-a", T, () -> a.lines().contains("slow"));
+
+            // When the role moves away for maintenance while "slow" awaits its answer, and the client goes on
+            long epoch = control.beginMove(role, b.serverId(), MoveReason.MAINTENANCE);
+            Await.until("the connection draining", T, () -> fixture.gateway().meters(role).switchingConnections() == 1);
+            client.send("next");
+            control.completeMove(role, b);
+
+            // Then the old host's answer arrives, and what the client sent meanwhile goes to the new host only
+            assertThat(client.readLine()).isEqualTo("srv-a slow");
+            assertThat(client.readLine()).isEqualTo("srv-b next");
+            assertThat(a.lines()).containsExactly("one", "slow");
+            assertThat(b.lines()).containsExactly("next");
+            ProxyReconnected event = reconnected(kafka, role, epoch);
+            LOG.info("MEASURED drained: {}", event);
+            assertThat(event.connectionsDrained()).isEqualTo(1);
+            assertThat(event.drainMillis()).isPositive();
+            assertThat(event.connectionsClosedAwaiting()).isZero();
+        }
+    }
+
+    @Test
+    void shouldApplyThePolicyWhenTheOldHostOfAPlannedMoveClosesWithoutAnswering(TestKafka kafka) {
+        String role = "draining";
+        try (SampleUpstream a = SampleUpstream.start(vertx, "srv-a"); SampleUpstream b = SampleUpstream.start(vertx, "srv-b");
+                LineClient idle = LineClient.connect(fixture.port(role));
+                LineClient awaiting = LineClient.connect(fixture.port(role))) {
+            control.runOn(role, a);
+            assertThat(idle.ask("hello")).isEqualTo("srv-a hello");
+            sendUnanswered(a, awaiting, "never-answered");
+
+            // When the role moves away for maintenance: the awaiting connection drains, the old host takes the FIN
+            // and closes without answering
+            long epoch = control.beginMove(role, b.serverId(), MoveReason.MAINTENANCE);
+            control.completeMove(role, b);
+
+            assertThat(awaiting.readLine()).as("end of stream, under the policy close").isNull();
+            assertThat(idle.ask("after")).isEqualTo("srv-b after");
+            ProxyReconnected event = reconnected(kafka, role, epoch);
+            assertThat(event.connectionsIdle()).isEqualTo(1);
+            assertThat(event.connectionsClosedAwaiting()).isEqualTo(1);
+            assertThat(event.connectionsDrained()).isZero();
         }
     }
 
