@@ -183,6 +183,8 @@ public final class AuditHttpApi {
                     .put("connectionsIdle", f.connectionsIdle())
                     .put("connectionsReplayed", f.connectionsReplayed())
                     .put("connectionsClosedAwaiting", f.connectionsClosedAwaiting())
+                    .put("connectionsDrained", f.connectionsDrained())
+                    .put("drainMs", f.drainMs())
                     .put("detectToDecideMs", f.detectToDecideMs())
                     .put("decideToRunningMs", f.decideToRunningMs())
                     .put("runningToReconnectedMs", f.runningToReconnectedMs())

@@ -61,7 +61,7 @@ public final class Samples {
     public static ProxyReconnected reconnected(String role, long epoch, int connections, int replayed,
             int closedAwaiting, Instant at) {
         return new ProxyReconnected(UUID.randomUUID(), at, role, "gw-2", epoch, connections, 150, 2048,
-                connections - replayed, replayed, closedAwaiting, 64L * replayed, null, null);
+                connections - replayed, replayed, closedAwaiting, 64L * replayed, 0, 0L);
     }
 
     public static ProxyReconnected reconnected(String role, long epoch, int connections, Instant at) {

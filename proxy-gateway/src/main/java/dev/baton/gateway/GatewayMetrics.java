@@ -58,6 +58,7 @@ public final class GatewayMetrics {
         private final Counter drained;
         private final Counter bytesReplayed;
         private final Timer switchDuration;
+        private final Timer drainDuration;
 
         RoleMeters(MeterRegistry registry, String roleId) {
             Gauge.builder("baton.gateway.connections.open", openConnections, AtomicInteger::get)
@@ -95,6 +96,12 @@ public final class GatewayMetrics {
             bytesReplayed = Counter.builder("baton.gateway.replayed").baseUnit("bytes")
                     .description("Unanswered client bytes resent to a new upstream (in-flight policy replay)")
                     .tag("role", roleId).register(registry);
+            drainDuration = Timer.builder("baton.gateway.drain.duration")
+                    .description("How long a connection drained from the old host of a planned move before it was"
+                            + " re-pointed")
+                    .tag("role", roleId).publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(60))
+                    .register(registry);
             switchDuration = Timer.builder("baton.gateway.switch.duration")
                     .description("How long a client connection was without an upstream before it was re-pointed")
                     .tag("role", roleId).publishPercentileHistogram()
@@ -122,6 +129,9 @@ public final class GatewayMetrics {
          * it drained from the old host first when {@code drainMillis} is not negative.
          */
         public void repointed(long unansweredBytes, boolean replayed, long drainMillis) {
+            if (drainMillis >= 0) {
+                drainDuration.record(drainMillis, TimeUnit.MILLISECONDS);
+            }
             if (drainMillis >= 0 && unansweredBytes == 0) {
                 drained.increment();
             } else if (unansweredBytes == 0) {

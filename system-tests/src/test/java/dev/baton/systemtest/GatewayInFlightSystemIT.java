@@ -3,6 +3,7 @@ package dev.baton.systemtest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.baton.events.MoveReason;
 import dev.baton.events.ProxyReconnected;
 import dev.baton.events.RoleState;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,8 +45,10 @@ class GatewayInFlightSystemIT {
     private static final Duration HANG = Duration.ofSeconds(90);
     private static final String CLOSE = "if-close";
     private static final String REPLAY = "if-replay";
+    private static final String MAINTENANCE = "if-maintenance";
     private static final int CONNECTIONS = 10;
     private static final int REQUESTS = 50_000;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final TestKafka kafka;
     private final RoleEvents events;
@@ -65,7 +69,7 @@ class GatewayInFlightSystemIT {
         assumeThat(RedisBenchmark.installed("redis-server") && RedisBenchmark.installed("redis-benchmark"))
                 .as("redis-server and redis-benchmark on the PATH (apt-get install redis-server redis-tools)").isTrue();
         placement = Placement.start(kafka, database);
-        gateway = Gateway.start(kafka, "gw-inflight", List.of(CLOSE, REPLAY),
+        gateway = Gateway.start(kafka, "gw-inflight", List.of(CLOSE, REPLAY, MAINTENANCE),
                 Map.of("inflight.policy.roles", REPLAY + ":replay"));
     }
 
@@ -110,10 +114,28 @@ class GatewayInFlightSystemIT {
         assertThat(outcome.event().connectionsMoved()).isEqualTo(CONNECTIONS);
     }
 
+    @Test
+    void shouldCompleteTheBenchmarkWithoutAnErrorWhenTheHostGoesIntoMaintenanceUnderTheClosePolicy() {
+        // The default policy: a client that lost a request would see an error; a planned move must lose none.
+        Outcome outcome = benchmarkAcross(MAINTENANCE, "im-a", "im-b", MoveReason.MAINTENANCE, a ->
+                placement.send("PUT", "/api/v1/servers/im-a/maintenance",
+                        JSON.createObjectNode().put("on", true)));
+
+        assertThat(outcome.result().clean()).as(outcome.result().output()).isTrue();
+        assertThat(outcome.event().connectionsClosedAwaiting()).isZero();
+        assertThat(outcome.event().connectionsIdle() + outcome.event().connectionsDrained()).isEqualTo(CONNECTIONS);
+    }
+
     private record Outcome(RedisBenchmark.Result result, ProxyReconnected event) {
     }
 
     private Outcome benchmarkAcrossAKill9(String role, String serverA, String serverB) {
+        return benchmarkAcross(role, serverA, serverB, MoveReason.FAILOVER, AgentProcess::kill9);
+    }
+
+    /** Runs redis-benchmark through the gateway to {@code role} on A, and moves the role by {@code move} mid-run. */
+    private Outcome benchmarkAcross(String role, String serverA, String serverB, MoveReason reason,
+            Consumer<AgentProcess> move) {
         AgentProcess a = agents.process(serverA);
         agents.inProcess(serverB);
         placement.awaitRegistered(serverA, serverB);
@@ -125,20 +147,20 @@ class GatewayInFlightSystemIT {
 
         try (RedisBenchmark benchmark = RedisBenchmark.start(gateway.port(role), CONNECTIONS, REQUESTS,
                 workDir.resolve("redis-benchmark-" + role + ".txt"))) {
-            // When the hosting agent is killed with kill -9 a few thousand requests into the run
+            // When the role moves (its host killed with kill -9, or put in maintenance) a few thousand requests in
             Await.until("the benchmark under way", T,
                     () -> gateway.meters(role).forwardedToUpstreamBytes() > 200_000);
-            a.kill9();
+            move.accept(a);
             long killedAt = System.nanoTime();
 
             // Then the benchmark finishes, within a bound far above its run time
             RedisBenchmark.Result result = benchmark.awaitExit(HANG);
             long exitAfterKillMs = (System.nanoTime() - killedAt) / 1_000_000;
-            assertThat(events.move(role, 2).reason()).isEqualTo(MoveReason.FAILOVER);
+            assertThat(events.move(role, 2).reason()).isEqualTo(reason);
             ProxyReconnected event = kafka.awaitEvent(Topic.PROXY_EVENTS, ProxyReconnected.class,
                     e -> e.roleId().equals(role) && e.epoch() == 2, T);
-            LOG.info("MEASURED {} across kill -9 of the hosting agent: redis-benchmark exited {} {} ms after the kill;"
-                    + " {}; output: {}", role, result.exitCode(), exitAfterKillMs, event, result.summary());
+            LOG.info("MEASURED {} across a {} move: redis-benchmark exited {} {} ms after it began; {}; output: {}", role,
+                    reason, result.exitCode(), exitAfterKillMs, event, result.summary());
             return new Outcome(result, event);
         }
     }

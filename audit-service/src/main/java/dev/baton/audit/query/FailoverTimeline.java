@@ -11,6 +11,9 @@ import java.util.UUID;
  *     when no gateway reported the in-flight counts
  * @param connectionsReplayed of {@code connectionsMoved}, those whose unanswered requests were resent
  * @param connectionsClosedAwaiting connections the gateways closed because they awaited an answer from the old host
+ * @param connectionsDrained of {@code connectionsMoved}, those that got their answer from the old host of a planned
+ *     move while draining
+ * @param drainMs the longest drain any gateway reported for the move
  */
 public record FailoverTimeline(
         UUID moveEventId,
@@ -29,6 +32,8 @@ public record FailoverTimeline(
         Long connectionsIdle,
         Long connectionsReplayed,
         Long connectionsClosedAwaiting,
+        Long connectionsDrained,
+        Long drainMs,
         Long detectToDecideMs,
         Long decideToRunningMs,
         Long runningToReconnectedMs,
