@@ -64,7 +64,8 @@ public final class GatewayMetrics {
             Gauge.builder("baton.gateway.connections.open", openConnections, AtomicInteger::get)
                     .description("Client connections open through the gateway").tag("role", roleId).register(registry);
             Gauge.builder("baton.gateway.connections.switching", switchingConnections, AtomicInteger::get)
-                    .description("Client connections waiting for an upstream").tag("role", roleId).register(registry);
+                    .description("Client connections waiting for an upstream, or draining from the old host of a"
+                            + " planned move").tag("role", roleId).register(registry);
             Gauge.builder("baton.gateway.clients.paused", pausedClients, AtomicInteger::get)
                     .description("Client connections the gateway stopped reading: their upstream's write queue or"
                             + " their switch buffer is full")

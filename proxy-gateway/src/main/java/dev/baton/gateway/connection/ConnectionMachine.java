@@ -194,14 +194,23 @@ public final class ConnectionMachine {
 
     /**
      * The client half-closed at {@code now}: it sends nothing more. A forwarding connection shuts its upstream's
-     * output after what was written to it; a waiting one does so once it has an upstream and sent the held bytes.
+     * output after what was written to it; a waiting one does so once it has an upstream and sent the held bytes. A
+     * waiting one that holds nothing ({@code holdsBytes} false) has nothing to deliver and nothing to wait for: it is
+     * closed (a client that closed its socket entirely looks the same).
      */
-    public List<Action> onClientEnded(long now) {
+    public List<Action> onClientEnded(long now, boolean holdsBytes) {
         if (clientEnded || state instanceof Closed) {
             return List.of();
         }
         clientEnded = true;
-        return state instanceof Forwarding ? List.of(new Action.EndUpstream()) : List.of();
+        if (state instanceof Forwarding) {
+            return List.of(new Action.EndUpstream());
+        }
+        if (!holdsBytes && !(state instanceof Draining)) {
+            state = new Closed("the client ended its stream while waiting for an upstream, with nothing to send");
+            return List.of(new Action.CloseUpstream(), new Action.FinishClient());
+        }
+        return List.of();
     }
 
     /**

@@ -158,7 +158,10 @@ public final class SwitchLedger {
         open.pending.add(connectionId);
     }
 
-    /** Connection {@code connectionId}, idle when it lost its upstream, forwards to its new one since {@code atMillis}. */
+    /**
+     * Connection {@code connectionId}, idle when its upstream was lost, forwards to a new one since
+     * {@code atMillis}.
+     */
     public List<Report> reconnected(long connectionId, long atMillis, long bytesBuffered) {
         return reconnected(connectionId, atMillis, bytesBuffered, 0, false, -1);
     }

@@ -89,7 +89,7 @@ final class ClientConnection {
         ((NetSocketInternal) client).eventHandler(event -> {
             if (event instanceof ChannelInputShutdownEvent) {
                 LOG.debug("{}: the client half-closed", name);
-                apply(machine.onClientEnded(role.now()), null);
+                apply(machine.onClientEnded(role.now(), held.bytes() > 0), null);
             }
         });
         client.exceptionHandler(e -> LOG.debug("{}: client socket error: {}", name, e.toString()));
@@ -230,7 +230,8 @@ final class ClientConnection {
             LOG.info("{}: switching ({}): left {}, holding client bytes{}", name, drop.cause() == SwitchCause.MOVE
                     ? "role moved to epoch " + machine.pendingEpoch() : "upstream connection lost",
                     old == null ? "its upstream" : old.remoteAddress(),
-                    drop.replay() ? "; " + unanswered.inFlight().unansweredBytes() + " unanswered bytes to resend" : "");
+                    drop.replay() ? "; " + unanswered.inFlight().unansweredBytes() + " unanswered bytes to resend"
+                            : "");
         }
         if (drop.replay()) {
             held.resendFirst(unanswered.take());

@@ -281,9 +281,9 @@ class ConnectionMachineTest {
     void shouldForwardTheClientsHalfCloseAndFinishWhenTheUpstreamClosesAfterItsAnswer() {
         forwardingTo(1, A, 0);
 
-        assertThat(machine.onClientEnded(10)).containsExactly(new Action.EndUpstream());
+        assertThat(machine.onClientEnded(10, false)).containsExactly(new Action.EndUpstream());
         assertThat(machine.clientEnded()).isTrue();
-        assertThat(machine.onClientEnded(11)).as("once").isEmpty();
+        assertThat(machine.onClientEnded(11, false)).as("once").isEmpty();
         assertThat(machine.onUpstreamClosed(1, A, 20, InFlight.IDLE)).containsExactly(new Action.FinishClient());
         assertThat(machine.state()).isInstanceOf(Closed.class);
     }
@@ -294,7 +294,8 @@ class ConnectionMachineTest {
         forwardingTo(replaying, 1, A);
         List<Action> moved = replaying.onRoute(2, B, 100, new InFlight(6, true), false);
 
-        assertThat(replaying.onClientEnded(110)).as("nothing to shut while switching").isEmpty();
+        assertThat(replaying.onClientEnded(110, true)).as("the replayed bytes are held: wait for the upstream")
+                .isEmpty();
 
         Action.StartForwarding start = connectAfterMove(replaying, moved, 120);
         assertThat(start.endUpstream()).isTrue();
@@ -305,10 +306,20 @@ class ConnectionMachineTest {
     void shouldApplyTheInFlightPolicyWhenTheUpstreamIsLostBeforeTheHalfClosedClientGotItsAnswer() {
         ConnectionMachine closing = machine(InFlightPolicy.Mode.CLOSE);
         forwardingTo(closing, 1, A);
-        closing.onClientEnded(10);
+        closing.onClientEnded(10, false);
 
         assertThat(closing.onUpstreamClosed(1, A, 20, new InFlight(6, false)))
                 .singleElement().isInstanceOf(Action.AbandonClient.class);
+    }
+
+    @Test
+    void shouldCloseAClientThatEndsItsStreamWhileSwitchingWithNothingHeld() {
+        forwardingTo(1, A, 0);
+        machine.onUpstreamClosed(1, A, 10, InFlight.IDLE);
+
+        assertThat(machine.onClientEnded(20, false))
+                .containsExactly(new Action.CloseUpstream(), new Action.FinishClient());
+        assertThat(machine.state()).isInstanceOf(Closed.class);
     }
 
     private static ConnectionMachine machine(InFlightPolicy.Mode mode) {
