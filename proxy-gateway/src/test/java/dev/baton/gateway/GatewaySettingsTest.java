@@ -52,6 +52,17 @@ class GatewaySettingsTest {
     }
 
     @Test
+    void shouldReadTheDrainTimeoutIntoTheSwitchPolicy() {
+        assertThat(parse(Map.of("routes", "billing:7001")).switchPolicy().drainTimeout())
+                .isEqualTo(Duration.ofSeconds(2));
+        assertThat(parse(Map.of("routes", "billing:7001", "drain.timeout", "750ms")).switchPolicy().drainTimeout())
+                .isEqualTo(Duration.ofMillis(750));
+        assertThatThrownBy(() -> parse(Map.of("routes", "billing:7001", "drain.timeout", "0s")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("drain.timeout must be positive");
+    }
+
+    @Test
     void shouldRejectBadInFlightPolicies() {
         Map<String, String> values = Map.of("routes", "billing:7001", "inflight.policy", "retry",
                 "inflight.policy.roles", "billing:resend,billing:close,ghost:close,noname",
