@@ -45,24 +45,12 @@ public record ProxyReconnected(
         Checks.nonNegative("connectionsMoved", connectionsMoved);
         Checks.nonNegative("reconnectMillis", reconnectMillis);
         Checks.nonNegative("bytesBuffered", bytesBuffered);
-        if (connectionsIdle != null) {
-            Checks.nonNegative("connectionsIdle", connectionsIdle);
-        }
-        if (connectionsReplayed != null) {
-            Checks.nonNegative("connectionsReplayed", connectionsReplayed);
-        }
-        if (connectionsClosedAwaiting != null) {
-            Checks.nonNegative("connectionsClosedAwaiting", connectionsClosedAwaiting);
-        }
-        if (bytesReplayed != null) {
-            Checks.nonNegative("bytesReplayed", bytesReplayed);
-        }
-        if (connectionsDrained != null) {
-            Checks.nonNegative("connectionsDrained", connectionsDrained);
-        }
-        if (drainMillis != null) {
-            Checks.nonNegative("drainMillis", drainMillis);
-        }
+        Checks.nonNegativeIfPresent("connectionsIdle", connectionsIdle);
+        Checks.nonNegativeIfPresent("connectionsReplayed", connectionsReplayed);
+        Checks.nonNegativeIfPresent("connectionsClosedAwaiting", connectionsClosedAwaiting);
+        Checks.nonNegativeIfPresent("bytesReplayed", bytesReplayed);
+        Checks.nonNegativeIfPresent("connectionsDrained", connectionsDrained);
+        Checks.nonNegativeIfPresent("drainMillis", drainMillis);
     }
 
     /** An event without the in-flight counts, as gateways before them published it. */
