@@ -21,7 +21,10 @@ WHERE e.type = 'RoleMoved';
 
 -- One row per RoleMoved with what followed: when the failure was detected, when the move was decided, when
 -- the role was RUNNING on its new host and when the gateway reconnected its clients, and the milliseconds
--- between them. A step that has not happened (yet) is NULL, and so is every duration that needs it.
+-- between them. A step that has not happened (yet) is NULL, and so is every duration that needs it. The
+-- gateways' in-flight counts (connections re-pointed idle, drained from the old host of a planned move, re-pointed
+-- with their unanswered requests resent, closed because they awaited an answer, and the longest drain) are NULL when
+-- no gateway reported them (gateways older than the counts).
 CREATE VIEW failover_timeline AS
 SELECT m.move_event_id,
        m.role_id,
@@ -36,6 +39,11 @@ SELECT m.move_event_id,
        running.running_at,
        proxy.clients_reconnected_at,
        proxy.connections_moved,
+       proxy.connections_idle,
+       proxy.connections_replayed,
+       proxy.connections_closed_awaiting,
+       proxy.connections_drained,
+       proxy.drain_ms,
        round(extract(epoch FROM (m.decided_at - t.server_down_detected_at)) * 1000)::bigint
            AS detect_to_decide_ms,
        round(extract(epoch FROM (running.running_at - m.decided_at)) * 1000)::bigint
@@ -76,7 +84,12 @@ LEFT JOIN LATERAL (
 ) running ON true
 LEFT JOIN LATERAL (
     SELECT min(p.occurred_at) AS clients_reconnected_at,
-           sum((p.payload ->> 'connectionsMoved')::bigint) AS connections_moved
+           sum((p.payload ->> 'connectionsMoved')::bigint) AS connections_moved,
+           sum((p.payload ->> 'connectionsIdle')::bigint) AS connections_idle,
+           sum((p.payload ->> 'connectionsReplayed')::bigint) AS connections_replayed,
+           sum((p.payload ->> 'connectionsClosedAwaiting')::bigint) AS connections_closed_awaiting,
+           sum((p.payload ->> 'connectionsDrained')::bigint) AS connections_drained,
+           max((p.payload ->> 'drainMillis')::bigint) AS drain_ms
     FROM events p
     WHERE p.type = 'ProxyReconnected'
       AND p.role_id = m.role_id

@@ -60,6 +60,7 @@ public final class PostgresEventStore {
             + " role_id, server_id, epoch, occurred_at, recorded_at, payload::text AS payload";
     private static final String FAILOVER_COLUMNS = "move_event_id, role_id, epoch, from_server, to_server, reason, cause,"
             + " moved_at, server_down_detected_at, decided_at, running_at, clients_reconnected_at, connections_moved,"
+            + " connections_idle, connections_replayed, connections_closed_awaiting, connections_drained, drain_ms,"
             + " detect_to_decide_ms, decide_to_running_ms, running_to_reconnected_ms, total_ms";
 
     private final DataSource dataSource;
@@ -406,6 +407,11 @@ public final class PostgresEventStore {
                 instant(r, "running_at"),
                 instant(r, "clients_reconnected_at"),
                 nullableLong(r, "connections_moved"),
+                nullableLong(r, "connections_idle"),
+                nullableLong(r, "connections_replayed"),
+                nullableLong(r, "connections_closed_awaiting"),
+                nullableLong(r, "connections_drained"),
+                nullableLong(r, "drain_ms"),
                 nullableLong(r, "detect_to_decide_ms"),
                 nullableLong(r, "decide_to_running_ms"),
                 nullableLong(r, "running_to_reconnected_ms"),

@@ -229,6 +229,10 @@ class AuditQueryIT {
         assertThat(failover.getString("runningAt")).isEqualTo(t.plusMillis(900).toString());
         assertThat(failover.getString("clientsReconnectedAt")).isEqualTo(t.plusMillis(1150).toString());
         assertThat(failover.getLong("connectionsMoved")).isEqualTo(4L);
+        assertThat(failover.getLong("connectionsIdle")).as("only the gateway that counts").isEqualTo(2L);
+        assertThat(failover.getLong("connectionsReplayed")).isEqualTo(1L);
+        assertThat(failover.getLong("connectionsClosedAwaiting")).isEqualTo(2L);
+        assertThat(failover.getLong("connectionsDrained")).as("a failover drains nothing").isZero();
         assertThat(failover.getLong("detectToDecideMs")).isEqualTo(200L);
         assertThat(failover.getLong("decideToRunningMs")).isEqualTo(700L);
         assertThat(failover.getLong("runningToReconnectedMs")).isEqualTo(250L);
@@ -241,6 +245,8 @@ class AuditQueryIT {
         assertThat(second.getLong("decideToRunningMs")).isEqualTo(400L);
         assertThat(second.getLong("runningToReconnectedMs")).isEqualTo(100L);
         assertThat(second.getLong("totalMs")).isEqualTo(600L);
+        assertThat(second.getLong("connectionsClosedAwaiting")).as("no gateway reported it").isNull();
+        assertThat(second.getLong("drainMs")).isNull();
 
         assertThat(get("/api/v1/failovers?role=role-f&reason=FAILOVER").json().getJsonArray("failovers")).hasSize(2);
         JsonObject paged = get("/api/v1/failovers?role=role-f&limit=2").json();

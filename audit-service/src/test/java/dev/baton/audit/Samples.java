@@ -57,6 +57,13 @@ public final class Samples {
         return new MaintenanceStarted(UUID.randomUUID(), at, server, "ops");
     }
 
+    /** A gateway's report with in-flight counts: {@code replayed} of the moved connections, the rest idle. */
+    public static ProxyReconnected reconnected(String role, long epoch, int connections, int replayed,
+            int closedAwaiting, Instant at) {
+        return new ProxyReconnected(UUID.randomUUID(), at, role, "gw-2", epoch, connections, 150, 2048,
+                connections - replayed, replayed, closedAwaiting, 64L * replayed, 0, 0L);
+    }
+
     public static ProxyReconnected reconnected(String role, long epoch, int connections, Instant at) {
         return new ProxyReconnected(UUID.randomUUID(), at, role, "gw-1", epoch, connections, 150, 2048);
     }
@@ -102,7 +109,8 @@ public final class Samples {
         events.add(state(role, "srv-2", 2, RoleState.RUNNING, t.plusMillis(900)));
         // A late report from the old host at the old epoch must not count as the new host running.
         events.add(state(role, "srv-1", 1, RoleState.RUNNING, t.plusMillis(950)));
-        events.add(reconnected(role, 2, 3, t.plusMillis(1150)));
+        // One gateway reports its in-flight counts, another (older) does not.
+        events.add(reconnected(role, 2, 3, 1, 2, t.plusMillis(1150)));
         events.add(reconnected(role, 2, 1, t.plusMillis(1400)));
         events.add(moved(role, 3, "srv-2", "srv-3", MoveReason.FAILOVER, t.plusSeconds(60), t.plusMillis(60_100),
                 t.plusMillis(60_110)));

@@ -12,6 +12,13 @@ final class Checks {
         return Objects.requireNonNull(value, () -> field + " is missing");
     }
 
+    /** {@link #nonNegative} for an optional field: absent (null) is fine. */
+    static void nonNegativeIfPresent(String field, Number value) {
+        if (value != null) {
+            nonNegative(field, value.longValue());
+        }
+    }
+
     static long nonNegative(String field, long value) {
         if (value < 0) {
             throw new IllegalArgumentException(field + " must be >= 0, was " + value);

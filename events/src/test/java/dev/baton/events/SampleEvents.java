@@ -60,7 +60,9 @@ final class SampleEvents {
                             Map.of("BILLING_LOG_LEVEL", "info"),
                             47001),
                     "alice");
-            case PROXY_RECONNECTED -> new ProxyReconnected(id(type, 1), OCCURRED_AT, "billing", "gw-1", 7, 12, 840, 2048);
+            case PROXY_RECONNECTED -> new ProxyReconnected(id(type, 1), OCCURRED_AT, "billing", "gw-1", 7, 12, 840,
+                    2048,
+                    7, 3, 2, 96L, 2, 35L);
             case PROXY_RECONNECT_FAILED -> new ProxyReconnectFailed(
                     id(type, 1), OCCURRED_AT, "billing", "gw-1", 7, 3,
                     "srv-02.baton.internal:47001 refused connections for 30000 ms");
@@ -95,9 +97,11 @@ final class SampleEvents {
                     "audit-1");
             case PLACEMENT_HEARTBEAT -> new PlacementHeartbeat(
                     id(type, 2), OCCURRED_AT, "placement-2", "77b0d2e4", 0, 0, null, null);
+            case PROXY_RECONNECTED -> new ProxyReconnected(id(type, 2), OCCURRED_AT, "billing", "gw-1", 7, 12, 840,
+                    2048);
             // These types have no optional fields.
             case SERVER_JOINED, SERVER_DOWN, SERVER_UP, MAINTENANCE_STARTED, MAINTENANCE_ENDED,
-                    PROXY_RECONNECTED, PROXY_RECONNECT_FAILED -> full(type);
+                    PROXY_RECONNECT_FAILED -> full(type);
         };
     }
 

@@ -51,13 +51,21 @@ public final class GatewayMetrics {
         private final Counter switchesLost;
         private final Counter reconnectFailures;
         private final Counter connectFailures;
+        private final Counter lostIdle;
+        private final Counter lostReplayed;
+        private final Counter lostRepointedAwaiting;
+        private final Counter lostClosedAwaiting;
+        private final Counter drained;
+        private final Counter bytesReplayed;
         private final Timer switchDuration;
+        private final Timer drainDuration;
 
         RoleMeters(MeterRegistry registry, String roleId) {
             Gauge.builder("baton.gateway.connections.open", openConnections, AtomicInteger::get)
                     .description("Client connections open through the gateway").tag("role", roleId).register(registry);
             Gauge.builder("baton.gateway.connections.switching", switchingConnections, AtomicInteger::get)
-                    .description("Client connections waiting for an upstream").tag("role", roleId).register(registry);
+                    .description("Client connections waiting for an upstream, or draining from the old host of a"
+                            + " planned move").tag("role", roleId).register(registry);
             Gauge.builder("baton.gateway.clients.paused", pausedClients, AtomicInteger::get)
                     .description("Client connections the gateway stopped reading: their upstream's write queue or"
                             + " their switch buffer is full")
@@ -81,6 +89,20 @@ public final class GatewayMetrics {
             connectFailures = Counter.builder("baton.gateway.connect.failures")
                     .description("New client connections closed because no upstream was reachable in time")
                     .tag("role", roleId).register(registry);
+            lostIdle = upstreamLosses(registry, roleId, "idle");
+            lostReplayed = upstreamLosses(registry, roleId, "replayed");
+            lostRepointedAwaiting = upstreamLosses(registry, roleId, "repointed_awaiting");
+            lostClosedAwaiting = upstreamLosses(registry, roleId, "closed_awaiting");
+            drained = upstreamLosses(registry, roleId, "drained");
+            bytesReplayed = Counter.builder("baton.gateway.replayed").baseUnit("bytes")
+                    .description("Unanswered client bytes resent to a new upstream (in-flight policy replay)")
+                    .tag("role", roleId).register(registry);
+            drainDuration = Timer.builder("baton.gateway.drain.duration")
+                    .description("How long a connection drained from the old host of a planned move before it was"
+                            + " re-pointed")
+                    .tag("role", roleId).publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(60))
+                    .register(registry);
             switchDuration = Timer.builder("baton.gateway.switch.duration")
                     .description("How long a client connection was without an upstream before it was re-pointed")
                     .tag("role", roleId).publishPercentileHistogram()
@@ -92,6 +114,40 @@ public final class GatewayMetrics {
             return Counter.builder("baton.gateway.switches")
                     .description("Client connections re-pointed to a new upstream")
                     .tags("role", roleId, "cause", cause.name().toLowerCase(Locale.ROOT)).register(registry);
+        }
+
+        private static Counter upstreamLosses(MeterRegistry registry, String roleId, String outcome) {
+            return Counter.builder("baton.gateway.upstream.losses")
+                    .description("Client connections that lost their upstream, by outcome: re-pointed idle, drained"
+                            + " from the old host of a planned move then re-pointed, re-pointed with their unanswered"
+                            + " bytes resent, re-pointed awaiting (policy repoint), or closed because they awaited an"
+                            + " answer")
+                    .tags("role", roleId, "outcome", outcome).register(registry);
+        }
+
+        /**
+         * A connection was re-pointed; {@code unansweredBytes} were unanswered at the loss, resent when replayed;
+         * it drained from the old host first when {@code drainMillis} is not negative.
+         */
+        public void repointed(long unansweredBytes, boolean replayed, long drainMillis) {
+            if (drainMillis >= 0) {
+                drainDuration.record(drainMillis, TimeUnit.MILLISECONDS);
+            }
+            if (drainMillis >= 0 && unansweredBytes == 0) {
+                drained.increment();
+            } else if (unansweredBytes == 0) {
+                lostIdle.increment();
+            } else if (replayed) {
+                lostReplayed.increment();
+                bytesReplayed.increment(unansweredBytes);
+            } else {
+                lostRepointedAwaiting.increment();
+            }
+        }
+
+        /** A connection was closed because it awaited an answer from the upstream it lost. */
+        public void closedAwaiting() {
+            lostClosedAwaiting.increment();
         }
 
         public void connectionOpened() {
@@ -149,6 +205,11 @@ public final class GatewayMetrics {
 
         public void connectFailed() {
             connectFailures.increment();
+        }
+
+        /** Bytes forwarded from clients to upstreams so far. */
+        public long forwardedToUpstreamBytes() {
+            return (long) bytesToUpstream.count();
         }
 
         public int openConnections() {

@@ -2,6 +2,7 @@ package dev.baton.gateway;
 
 import dev.baton.events.Ids;
 import dev.baton.gateway.connection.Backoff;
+import dev.baton.gateway.connection.InFlightPolicy;
 import dev.baton.gateway.connection.SwitchPolicy;
 import dev.baton.runtime.config.Config;
 import dev.baton.runtime.kafka.KafkaSettings;
@@ -23,7 +24,9 @@ import java.util.Set;
  *
  * @param gatewayId {@code gateway.id}: names this gateway in its events; default {@code gw-<hostname>}
  * @param routes {@code routes} ({@code role-1:7001,role-2:7002}) with {@code preamble.secrets}
- *     ({@code role-1:<base64>,...})
+ *     ({@code role-1:<base64>,...}) and each role's in-flight policy: {@code inflight.policy.roles}
+ *     ({@code role-1:replay,...}), else {@code inflight.policy} ({@code close}), replaying at most
+ *     {@code inflight.replay.bytes}
  * @param listenHost {@code listen.host}: where the role ports listen
  * @param httpHost {@code http.host}; {@code httpPort} {@code http.port}: admin API, health and metrics (0 = free
  *     port)
@@ -35,6 +38,8 @@ import java.util.Set;
  * @param connectTimeout {@code connect.timeout}: one connect attempt to an upstream
  * @param backoffInitial {@code retry.backoff.initial}; {@code backoffMax} {@code retry.backoff.max}
  * @param nativeTransport {@code transport.native}: use epoll when it loads (Linux), NIO otherwise
+ * @param drainTimeout {@code drain.timeout}: the longest a connection awaiting an answer drains from the old host of
+ *     a planned move
  */
 public record GatewaySettings(
         KafkaSettings kafka,
@@ -50,7 +55,8 @@ public record GatewaySettings(
         Duration connectTimeout,
         Duration backoffInitial,
         Duration backoffMax,
-        boolean nativeTransport) {
+        boolean nativeTransport,
+        Duration drainTimeout) {
 
     public static final String SERVICE = "proxy-gateway";
     public static final int DEFAULT_HTTP_PORT = 8082;
@@ -73,7 +79,24 @@ public record GatewaySettings(
         } catch (IllegalArgumentException e) {
             config.problem(e.getMessage());
         }
-        List<RoleRoute> routes = parseRoutes(config, config.string("routes"), config.string("preamble.secrets", null));
+        int bufferBytes = config.integer("switch.buffer.bytes", DEFAULT_SWITCH_BUFFER_BYTES, 1024, 256 * 1024 * 1024);
+        int replayBytes = config.integer("inflight.replay.bytes", InFlightPolicy.DEFAULT_REPLAY_LIMIT_BYTES, 1,
+                256 * 1024 * 1024);
+        if (replayBytes > bufferBytes) {
+            config.problem("inflight.replay.bytes (" + replayBytes + ") must not exceed switch.buffer.bytes ("
+                    + bufferBytes + "): the bytes to resend are held with the client's");
+        }
+        InFlightPolicy.Mode defaultMode = InFlightPolicy.Mode.CLOSE;
+        try {
+            defaultMode = InFlightPolicy.Mode.parse(config.string("inflight.policy",
+                    InFlightPolicy.Mode.CLOSE.wireName()).trim());
+        } catch (IllegalArgumentException e) {
+            config.problem("inflight.policy: " + e.getMessage());
+        }
+        Map<String, InFlightPolicy> policies = parsePolicies(config, config.string("inflight.policy.roles", null),
+                replayBytes);
+        List<RoleRoute> routes = parseRoutes(config, config.string("routes"), config.string("preamble.secrets", null),
+                new InFlightPolicy(defaultMode, replayBytes), policies);
         String listenHost = config.string("listen.host", "0.0.0.0");
         String httpHost = config.string("http.host", "0.0.0.0");
         int httpPort = config.integer("http.port", DEFAULT_HTTP_PORT, 0, 65535);
@@ -82,12 +105,15 @@ public record GatewaySettings(
             config.problem("api.token must be at least " + MIN_TOKEN_LENGTH + " characters long");
         }
         Duration switchTimeout = config.duration("switch.timeout", Duration.ofSeconds(10));
-        int bufferBytes = config.integer("switch.buffer.bytes", DEFAULT_SWITCH_BUFFER_BYTES, 1024, 256 * 1024 * 1024);
         int writeQueueBytes = config.integer("write.queue.bytes", DEFAULT_WRITE_QUEUE_BYTES, 4096, 64 * 1024 * 1024);
         Duration connectTimeout = config.duration("connect.timeout", Duration.ofSeconds(2));
         Duration backoffInitial = config.duration("retry.backoff.initial", Duration.ofMillis(50));
         Duration backoffMax = config.duration("retry.backoff.max", Duration.ofSeconds(1));
         boolean nativeTransport = config.bool("transport.native", true);
+        Duration drainTimeout = config.duration("drain.timeout", SwitchPolicy.DEFAULT_DRAIN_TIMEOUT);
+        if (drainTimeout.isZero()) {
+            config.problem("drain.timeout must be positive");
+        }
         if (switchTimeout.isZero()) {
             config.problem("switch.timeout must be positive");
         }
@@ -108,21 +134,50 @@ public record GatewaySettings(
             }
         }
         return new GatewaySettings(kafka, gatewayId, routes, listenHost, httpHost, httpPort, token, switchTimeout,
-                bufferBytes, writeQueueBytes, connectTimeout, backoffInitial, backoffMax, nativeTransport);
+                bufferBytes, writeQueueBytes, connectTimeout, backoffInitial, backoffMax, nativeTransport,
+                drainTimeout.isZero() ? SwitchPolicy.DEFAULT_DRAIN_TIMEOUT : drainTimeout);
     }
 
     /** The switch timeout and back-off the connection state machines run with. */
     public SwitchPolicy switchPolicy() {
-        return new SwitchPolicy(switchTimeout, new Backoff(backoffInitial, backoffMax));
+        return new SwitchPolicy(switchTimeout, new Backoff(backoffInitial, backoffMax), drainTimeout);
     }
 
     /** The same settings with the admin server on another port; tests start on port 0. */
     public GatewaySettings withHttpPort(int port) {
         return new GatewaySettings(kafka, gatewayId, routes, listenHost, httpHost, port, apiToken, switchTimeout,
-                switchBufferBytes, writeQueueBytes, connectTimeout, backoffInitial, backoffMax, nativeTransport);
+                switchBufferBytes, writeQueueBytes, connectTimeout, backoffInitial, backoffMax, nativeTransport,
+                drainTimeout);
     }
 
-    static List<RoleRoute> parseRoutes(Config config, String routesValue, String preamblesValue) {
+    /** {@code roleId:policy,...}; the replay limit is the same for every role. */
+    static Map<String, InFlightPolicy> parsePolicies(Config config, String value, int replayBytes) {
+        Map<String, InFlightPolicy> policies = new LinkedHashMap<>();
+        if (value == null || value.isBlank()) {
+            return policies;
+        }
+        for (String entry : value.split(",")) {
+            String item = entry.trim();
+            int colon = item.indexOf(':');
+            if (colon <= 0) {
+                config.problem("inflight.policy.roles: '" + item + "' must be <roleId>:<policy>, e.g. billing:replay");
+                continue;
+            }
+            String roleId = item.substring(0, colon).trim();
+            try {
+                InFlightPolicy.Mode mode = InFlightPolicy.Mode.parse(item.substring(colon + 1).trim());
+                if (policies.put(roleId, new InFlightPolicy(mode, replayBytes)) != null) {
+                    config.problem("inflight.policy.roles: " + roleId + " appears twice");
+                }
+            } catch (IllegalArgumentException e) {
+                config.problem("inflight.policy.roles: " + roleId + ": " + e.getMessage());
+            }
+        }
+        return policies;
+    }
+
+    static List<RoleRoute> parseRoutes(Config config, String routesValue, String preamblesValue,
+            InFlightPolicy defaultPolicy, Map<String, InFlightPolicy> policies) {
         Map<String, byte[]> preambles = new LinkedHashMap<>();
         if (preamblesValue != null) {
             for (String entry : preamblesValue.split(",")) {
@@ -168,7 +223,8 @@ public record GatewaySettings(
                 continue;
             }
             try {
-                RoleRoute route = new RoleRoute(roleId, port, preambles.get(roleId));
+                RoleRoute route = new RoleRoute(roleId, port, preambles.get(roleId),
+                        policies.getOrDefault(roleId, defaultPolicy));
                 if (!roles.add(roleId)) {
                     config.problem("routes: " + roleId + " appears twice");
                 } else if (port != 0 && !ports.add(port)) {
@@ -186,6 +242,11 @@ public record GatewaySettings(
         for (String roleId : preambles.keySet()) {
             if (!roles.contains(roleId)) {
                 config.problem("preamble.secrets: " + roleId + " is not in routes");
+            }
+        }
+        for (String roleId : policies.keySet()) {
+            if (!roles.contains(roleId)) {
+                config.problem("inflight.policy.roles: " + roleId + " is not in routes");
             }
         }
         return routes;
@@ -210,6 +271,7 @@ public record GatewaySettings(
                 + (apiToken == null ? "none" : "****") + ", switchTimeout=" + switchTimeout + ", switchBufferBytes="
                 + switchBufferBytes + ", writeQueueBytes=" + writeQueueBytes + ", connectTimeout=" + connectTimeout
                 + ", backoffInitial=" + backoffInitial
-                + ", backoffMax=" + backoffMax + ", nativeTransport=" + nativeTransport + "]";
+                + ", backoffMax=" + backoffMax + ", nativeTransport=" + nativeTransport + ", drainTimeout="
+                + drainTimeout + "]";
     }
 }

@@ -3,6 +3,7 @@ package dev.baton.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.baton.gateway.connection.InFlightPolicy;
 import dev.baton.runtime.config.Config;
 import dev.baton.runtime.config.ConfigException;
 import java.nio.charset.StandardCharsets;
@@ -33,6 +34,50 @@ class GatewaySettingsTest {
         assertThat(settings.backoffMax()).isEqualTo(Duration.ofSeconds(1));
         assertThat(settings.nativeTransport()).isTrue();
         assertThat(settings.kafka().namespace()).isEqualTo("baton");
+        assertThat(settings.routes()).extracting(RoleRoute::inFlight)
+                .containsOnly(new InFlightPolicy(InFlightPolicy.Mode.CLOSE, 64 * 1024));
+    }
+
+    @Test
+    void shouldGiveEachRouteItsInFlightPolicyWithTheDefaultForTheOthers() {
+        GatewaySettings settings = parse(Map.of("routes", "billing:7001,reports:7002,feed:7003",
+                "inflight.policy.roles", "billing:replay, feed:repoint", "inflight.replay.bytes", "4096"));
+
+        assertThat(settings.routes()).extracting(RoleRoute::inFlight).containsExactly(
+                new InFlightPolicy(InFlightPolicy.Mode.REPLAY, 4096),
+                new InFlightPolicy(InFlightPolicy.Mode.CLOSE, 4096),
+                new InFlightPolicy(InFlightPolicy.Mode.REPOINT, 4096));
+        assertThat(parse(Map.of("routes", "billing:7001", "inflight.policy", "replay")).routes().get(0).inFlight()
+                .mode()).isEqualTo(InFlightPolicy.Mode.REPLAY);
+    }
+
+    @Test
+    void shouldReadTheDrainTimeoutIntoTheSwitchPolicy() {
+        assertThat(parse(Map.of("routes", "billing:7001")).switchPolicy().drainTimeout())
+                .isEqualTo(Duration.ofSeconds(2));
+        assertThat(parse(Map.of("routes", "billing:7001", "drain.timeout", "750ms")).switchPolicy().drainTimeout())
+                .isEqualTo(Duration.ofMillis(750));
+        assertThatThrownBy(() -> parse(Map.of("routes", "billing:7001", "drain.timeout", "0s")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("drain.timeout must be positive");
+    }
+
+    @Test
+    void shouldRejectBadInFlightPolicies() {
+        Map<String, String> values = Map.of("routes", "billing:7001", "inflight.policy", "retry",
+                "inflight.policy.roles", "billing:resend,billing:close,ghost:close,noname",
+                "inflight.replay.bytes", "2000000");
+
+        assertThatThrownBy(() -> parse(values))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).problems()).containsExactlyInAnyOrder(
+                        "inflight.policy: unknown in-flight policy 'retry': expected one of close, replay, repoint",
+                        "inflight.policy.roles: billing: unknown in-flight policy 'resend': expected one of close,"
+                                + " replay, repoint",
+                        "inflight.policy.roles: 'noname' must be <roleId>:<policy>, e.g. billing:replay",
+                        "inflight.policy.roles: ghost is not in routes",
+                        "inflight.replay.bytes (2000000) must not exceed switch.buffer.bytes (1048576): the bytes to"
+                                + " resend are held with the client's"));
     }
 
     @Test

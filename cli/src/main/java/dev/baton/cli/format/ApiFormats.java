@@ -101,12 +101,12 @@ public final class ApiFormats {
     /** {@code GET /failovers}: one row per move with the durations of its steps. */
     public static String failovers(JsonNode page) {
         Table table = Table.of("MOVED AT", "ROLE", "EPOCH", "FROM", "TO", "REASON", "DETECT>DECIDE", "DECIDE>RUNNING",
-                "RUNNING>RECONNECTED", "TOTAL", "CONNECTIONS", "CAUSE");
+                "RUNNING>RECONNECTED", "TOTAL", "CONNECTIONS", "CLOSED AWAITING", "CAUSE");
         for (JsonNode row : page.path("failovers")) {
             table.row(Texts.instant(text(row, "movedAt")), text(row, "roleId"), text(row, "epoch"), text(row, "from"),
                     text(row, "to"), text(row, "reason"), ms(row, "detectToDecideMs"), ms(row, "decideToRunningMs"),
                     ms(row, "runningToReconnectedMs"), ms(row, "totalMs"), text(row, "connectionsMoved"),
-                    text(row, "cause"));
+                    text(row, "connectionsClosedAwaiting"), text(row, "cause"));
         }
         return table.size() == 0 ? "no failovers\n" : table.render();
     }

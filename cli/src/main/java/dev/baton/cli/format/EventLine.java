@@ -80,7 +80,7 @@ public final class EventLine {
         } else if (event instanceof ProxyReconnected e) {
             return e.gatewayId() + " epoch=" + e.epoch() + " moved " + e.connectionsMoved() + " connection"
                     + (e.connectionsMoved() == 1 ? "" : "s") + " in " + e.reconnectMillis() + " ms ("
-                    + e.bytesBuffered() + " bytes buffered)";
+                    + e.bytesBuffered() + " bytes buffered" + inFlight(e) + ")";
         } else if (event instanceof ProxyReconnectFailed e) {
             return e.gatewayId() + " epoch=" + e.epoch() + " closed " + e.connectionsClosed() + " connection"
                     + (e.connectionsClosed() == 1 ? "" : "s") + ": " + e.reason();
@@ -115,5 +115,20 @@ public final class EventLine {
 
     private static String at(Endpoint endpoint) {
         return endpoint == null ? "" : " at " + endpoint.host() + ":" + endpoint.port();
+    }
+
+    /** The in-flight counts of a gateway that reports them; nothing for an older one. */
+    private static String inFlight(ProxyReconnected e) {
+        if (e.connectionsIdle() == null && e.connectionsReplayed() == null && e.connectionsClosedAwaiting() == null) {
+            return "";
+        }
+        return "; " + count(e.connectionsIdle()) + " idle, " + count(e.connectionsReplayed()) + " replayed, "
+                + count(e.connectionsClosedAwaiting()) + " closed awaiting an answer"
+                + (e.connectionsDrained() == null || e.connectionsDrained() == 0 ? ""
+                        : ", " + e.connectionsDrained() + " drained in up to " + e.drainMillis() + " ms");
+    }
+
+    private static String count(Integer value) {
+        return value == null ? "?" : value.toString();
     }
 }

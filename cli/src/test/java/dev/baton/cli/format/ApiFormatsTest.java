@@ -66,14 +66,15 @@ class ApiFormatsTest {
                   "from":"srv-1","to":"srv-2","reason":"FAILOVER","cause":"srv-1 DOWN: no heartbeat for 900 ms",
                   "movedAt":"2025-01-31T10:00:00.210Z","serverDownDetectedAt":"2025-01-31T10:00:00Z",
                   "decidedAt":"2025-01-31T10:00:00.200Z","runningAt":"2025-01-31T10:00:00.900Z",
-                  "clientsReconnectedAt":"2025-01-31T10:00:01.150Z","connectionsMoved":4,"detectToDecideMs":200,
+                  "clientsReconnectedAt":"2025-01-31T10:00:01.150Z","connectionsMoved":4,"connectionsIdle":3,
+                  "connectionsReplayed":1,"connectionsClosedAwaiting":2,"detectToDecideMs":200,
                   "decideToRunningMs":700,"runningToReconnectedMs":250,"totalMs":1150}],"nextCursor":null}"""));
 
         assertThat(text.split("\n")).containsExactly(
                 "MOVED AT                  ROLE    EPOCH  FROM   TO     REASON    DETECT>DECIDE  DECIDE>RUNNING  "
-                        + "RUNNING>RECONNECTED  TOTAL    CONNECTIONS  CAUSE",
+                        + "RUNNING>RECONNECTED  TOTAL    CONNECTIONS  CLOSED AWAITING  CAUSE",
                 "2025-01-31T10:00:00.210Z  role-1  2      srv-1  srv-2  FAILOVER  200 ms         700 ms          "
-                        + "250 ms               1150 ms  4            srv-1 DOWN: no heartbeat for 900 ms");
+                        + "250 ms               1150 ms  4            2                srv-1 DOWN: no heartbeat for 900 ms");
     }
 
     @Test

@@ -86,6 +86,10 @@ class EventLineTest {
     void shouldDescribeProxyEventsDeadLettersAndHeartbeats() {
         assertThat(EventLine.details(new ProxyReconnected(ID, AT, "billing", "gw-1", 7, 12, 840, 2048)))
                 .isEqualTo("gw-1 epoch=7 moved 12 connections in 840 ms (2048 bytes buffered)");
+        assertThat(EventLine.details(
+                new ProxyReconnected(ID, AT, "billing", "gw-1", 7, 12, 840, 2048, 9, 3, 2, 96L, null, null)))
+                .isEqualTo("gw-1 epoch=7 moved 12 connections in 840 ms (2048 bytes buffered; 9 idle, 3 replayed,"
+                        + " 2 closed awaiting an answer)");
         assertThat(EventLine.details(new ProxyReconnectFailed(ID, AT, "billing", "gw-1", 7, 1, "refused")))
                 .isEqualTo("gw-1 epoch=7 closed 1 connection: refused");
         DeadLetter dead = new DeadLetter(ID, AT, "baton.role-events", 2, 1187, "billing",

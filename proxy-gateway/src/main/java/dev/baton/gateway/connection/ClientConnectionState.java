@@ -10,11 +10,17 @@ import dev.baton.events.Endpoint;
  *              |
  *              v          connected            move / upstream closed
  *        Connecting ------------------&gt; Forwarding ----------------------&gt; Switching
+ *                                         |  planned move while awaiting an answer    ^
+ *                                         +------------&gt; Draining --------------------+
+ *                                                          old upstream closed / drain deadline
  *              |                          ^                                  |
  *              |                          +---------- connected -------------+
  *              |  deadline / client closed                                   |  deadline / client closed
  *              +-------------------------&gt; Closed &lt;--------------------------+
  * </pre>
+ *
+ * <p>A connection that awaits an answer when it loses its upstream follows the role's {@link InFlightPolicy}: it may
+ * go to {@link Closed} at once instead of {@link Switching}, or switch with its unanswered bytes to resend.
  *
  * <p>While {@link Connecting} or {@link Switching} the client's bytes are held (bounded, see the module README) and
  * delivered in order once {@link Forwarding}. Times are milliseconds on the caller's clock.
@@ -34,8 +40,28 @@ public sealed interface ClientConnectionState {
      *
      * @param from the upstream it lost
      * @param fromEpoch the epoch it followed until then
+     * @param unansweredBytes client bytes the lost upstream had not answered; 0 when the connection was idle
+     * @param replay whether those bytes are resent to the next upstream (in-flight policy {@code replay})
+     * @param drainMillis how long the connection drained from the old host before switching; -1 when it did not
      */
-    record Switching(Pending pending, SwitchCause cause, long since, Endpoint from, long fromEpoch)
+    record Switching(Pending pending, SwitchCause cause, long since, Endpoint from, long fromEpoch,
+            long unansweredBytes, boolean replay, long drainMillis) implements ClientConnectionState {
+
+        Switching with(Pending next, SwitchCause nextCause) {
+            return new Switching(next, nextCause, since, from, fromEpoch, unansweredBytes, replay, drainMillis);
+        }
+    }
+
+    /**
+     * A planned move took the role to {@code epoch} while the client awaited an answer from {@code from}: the old
+     * host, still healthy, gets the end of the client's stream (a FIN after the bytes already sent) and its answers
+     * still reach the client; the client's new bytes are held. Ends when the old upstream closes, or at
+     * {@code drainDeadline}; then the connection switches to the new host.
+     *
+     * @param target where the role answers at {@code epoch}; null until its host reported it RUNNING
+     * @param since when the drain started
+     */
+    record Draining(long epoch, Endpoint target, Endpoint from, long fromEpoch, long since, long drainDeadline)
             implements ClientConnectionState {
     }
 

@@ -3,6 +3,7 @@ package dev.baton.gateway.connection;
 import dev.baton.events.Endpoint;
 import dev.baton.gateway.connection.ClientConnectionState.Closed;
 import dev.baton.gateway.connection.ClientConnectionState.Connecting;
+import dev.baton.gateway.connection.ClientConnectionState.Draining;
 import dev.baton.gateway.connection.ClientConnectionState.Forwarding;
 import dev.baton.gateway.connection.ClientConnectionState.Pending;
 import dev.baton.gateway.connection.ClientConnectionState.Switching;
@@ -19,11 +20,19 @@ import java.util.Objects;
  */
 public final class ConnectionMachine {
     private final SwitchPolicy policy;
+    private final InFlightPolicy inFlightPolicy;
     private ClientConnectionState state;
     private long lastToken;
+    private boolean clientEnded;
 
-    public ConnectionMachine(SwitchPolicy policy) {
+    public ConnectionMachine(SwitchPolicy policy, InFlightPolicy inFlightPolicy) {
         this.policy = Objects.requireNonNull(policy, "policy");
+        this.inFlightPolicy = Objects.requireNonNull(inFlightPolicy, "inFlightPolicy");
+    }
+
+    /** Whether the client half-closed: it sends nothing more, and waits for the rest of the answer. */
+    public boolean clientEnded() {
+        return clientEnded;
     }
 
     public ClientConnectionState state() {
@@ -50,17 +59,27 @@ public final class ConnectionMachine {
      * The role's route is now at {@code epoch}, answering at {@code endpoint} (null when not RUNNING there). A higher
      * epoch takes a forwarding connection off its upstream at once, before the new host is known: the old host lost
      * the role. A waiting connection connects as soon as the target is known, abandoning any attempt at an older
-     * target.
+     * target. A forwarding connection that awaits an answer ({@code inFlight}) drains from the old host when the
+     * move is {@code planned} (the old host is healthy), and otherwise follows the in-flight policy.
      */
-    public List<Action> onRoute(long epoch, Endpoint endpoint, long now) {
+    public List<Action> onRoute(long epoch, Endpoint endpoint, long now, InFlight inFlight, boolean planned) {
         List<Action> out = new ArrayList<>();
+        if (state instanceof Draining draining) {
+            if (epoch > draining.epoch() || (epoch == draining.epoch() && endpoint != null)) {
+                // A newer move (or the new host's endpoint) while draining: the drain goes on, towards it.
+                state = new Draining(epoch, endpoint, draining.from(), draining.fromEpoch(), draining.since(),
+                        draining.drainDeadline());
+            }
+            return out;
+        }
         if (state instanceof Forwarding forwarding) {
-            if (epoch > forwarding.epoch()) {
-                Pending pending = new Pending(epoch, endpoint, 0, 0, 0, null, now + policy.switchTimeout().toMillis());
-                out.add(new Action.DropUpstream(SwitchCause.MOVE));
-                out.add(new Action.ArmDeadline(pending.deadline()));
-                state = new Switching(proceed(pending, out), SwitchCause.MOVE, now, forwarding.upstream(),
-                        forwarding.epoch());
+            if (epoch > forwarding.epoch() && planned && inFlight.awaiting()) {
+                long deadline = now + policy.drainTimeout().toMillis();
+                state = new Draining(epoch, endpoint, forwarding.upstream(), forwarding.epoch(), now, deadline);
+                out.add(new Action.StartDrain(epoch, deadline));
+            } else if (epoch > forwarding.epoch()) {
+                lose(forwarding.upstream(), forwarding.epoch(), SwitchCause.MOVE, epoch, endpoint, now, now, inFlight,
+                        -1, out);
             }
             // Same epoch, other endpoint (the owner restarted the role elsewhere): a working connection stays; if
             // the old endpoint is really gone its socket closes and onUpstreamClosed picks up the new one.
@@ -75,7 +94,7 @@ public final class ConnectionMachine {
         Pending retargeted = proceed(pending.retarget(epoch, endpoint), out);
         if (state instanceof Switching switching) {
             SwitchCause cause = epoch > pending.epoch() ? SwitchCause.MOVE : switching.cause();
-            state = new Switching(retargeted, cause, switching.since(), switching.from(), switching.fromEpoch());
+            state = switching.with(retargeted, cause);
         } else {
             state = new Connecting(retargeted);
         }
@@ -91,9 +110,11 @@ public final class ConnectionMachine {
         Action start;
         if (state instanceof Switching switching) {
             start = new Action.StartForwarding(pending.target(), pending.epoch(), true, switching.cause(),
-                    Math.max(0, now - switching.since()));
+                    Math.max(0, now - switching.since()), switching.unansweredBytes(), switching.replay(),
+                    clientEnded, switching.drainMillis());
         } else {
-            start = new Action.StartForwarding(pending.target(), pending.epoch(), false, null, 0);
+            start = new Action.StartForwarding(pending.target(), pending.epoch(), false, null, 0, 0, false,
+                    clientEnded, -1);
         }
         state = new Forwarding(pending.epoch(), pending.target());
         return List.of(start);
@@ -125,23 +146,125 @@ public final class ConnectionMachine {
 
     /**
      * The current upstream closed or failed at {@code now} while the route is at {@code routeEpoch}, answering at
-     * {@code routeEndpoint}. The client stays; the gateway reconnects to wherever the route points, at once and
-     * then with back-off, within the switch timeout.
+     * {@code routeEndpoint}, with {@code inFlight} unanswered. An idle client stays; the gateway reconnects to wherever
+     * the route points, at once and then with back-off, within the switch timeout. A client that awaits an answer
+     * follows the in-flight policy. A client that half-closed is finished: the upstream closed after its answer.
      */
-    public List<Action> onUpstreamClosed(long routeEpoch, Endpoint routeEndpoint, long now) {
+    public List<Action> onUpstreamClosed(long routeEpoch, Endpoint routeEndpoint, long now, InFlight inFlight) {
+        if (state instanceof Draining draining) {
+            // The old host answered what it had and closed after the FIN, as a drained host does (or it died).
+            return endDrain(draining, now, inFlight);
+        }
         if (!(state instanceof Forwarding forwarding)) {
             return List.of();
         }
         List<Action> out = new ArrayList<>();
+        if (clientEnded && !inFlight.awaiting()) {
+            // The client sent everything and the upstream answered and closed: the end of the exchange, not a loss.
+            state = new Closed("the upstream closed after answering the half-closed client");
+            out.add(new Action.FinishClient());
+            return out;
+        }
         boolean moved = routeEpoch > forwarding.epoch();
-        Pending pending = new Pending(Math.max(routeEpoch, forwarding.epoch()),
-                routeEpoch >= forwarding.epoch() ? routeEndpoint : null, 0, 0, 0, null,
-                now + policy.switchTimeout().toMillis());
-        SwitchCause cause = moved ? SwitchCause.MOVE : SwitchCause.UPSTREAM_LOST;
-        out.add(new Action.DropUpstream(cause));
-        out.add(new Action.ArmDeadline(pending.deadline()));
-        state = new Switching(proceed(pending, out), cause, now, forwarding.upstream(), forwarding.epoch());
+        lose(forwarding.upstream(), forwarding.epoch(), moved ? SwitchCause.MOVE : SwitchCause.UPSTREAM_LOST,
+                Math.max(routeEpoch, forwarding.epoch()), routeEpoch >= forwarding.epoch() ? routeEndpoint : null, now,
+                now, inFlight, -1, out);
         return out;
+    }
+
+    /** The drain timer fired at {@code now}, with {@code inFlight} still unanswered by the old host. */
+    public List<Action> onDrainDeadline(long now, InFlight inFlight) {
+        if (!(state instanceof Draining draining) || now < draining.drainDeadline()) {
+            return List.of();
+        }
+        return endDrain(draining, now, inFlight);
+    }
+
+    /**
+     * The drain ends: the connection switches to the new host with what the old one left unanswered, under the
+     * in-flight policy (nothing, when the old host answered everything). The client's held bytes waited since the
+     * drain started.
+     */
+    private List<Action> endDrain(Draining draining, long now, InFlight inFlight) {
+        List<Action> out = new ArrayList<>();
+        lose(draining.from(), draining.fromEpoch(), SwitchCause.MOVE, draining.epoch(), draining.target(), now,
+                draining.since(), inFlight, Math.max(0, now - draining.since()), out);
+        return out;
+    }
+
+    /**
+     * The client half-closed at {@code now}: it sends nothing more. A forwarding connection shuts its upstream's
+     * output after what was written to it; a waiting one does so once it has an upstream and sent the held bytes. A
+     * waiting one that holds nothing ({@code holdsBytes} false) has nothing to deliver and nothing to wait for: it is
+     * closed (a client that closed its socket entirely looks the same).
+     */
+    public List<Action> onClientEnded(long now, boolean holdsBytes) {
+        if (clientEnded || state instanceof Closed) {
+            return List.of();
+        }
+        clientEnded = true;
+        if (state instanceof Forwarding) {
+            return List.of(new Action.EndUpstream());
+        }
+        if (!holdsBytes && !(state instanceof Draining)) {
+            state = new Closed("the client ended its stream while waiting for an upstream, with nothing to send");
+            return List.of(new Action.CloseUpstream(), new Action.FinishClient());
+        }
+        return List.of();
+    }
+
+    /**
+     * A connection lost its upstream {@code from}: the role moved to {@code epoch} (answering at {@code target},
+     * null when not known yet) or the upstream connection went away. Its in-flight policy decides what becomes of a
+     * client awaiting an answer; an idle one switches, without an upstream since {@code since}.
+     *
+     * @param drainMillis how long it drained from {@code from} first; -1 when it did not
+     */
+    private void lose(Endpoint from, long fromEpoch, SwitchCause cause, long epoch, Endpoint target, long now,
+            long since, InFlight inFlight, long drainMillis, List<Action> out) {
+        boolean replay = false;
+        if (inFlight.awaiting()) {
+            String abandon = null;
+            switch (inFlightPolicy.mode()) {
+                case CLOSE -> abandon = "awaited an answer to " + inFlight.unansweredBytes() + " bytes from "
+                        + from + " (" + describe(cause, drainMillis) + "); in-flight policy close";
+                case REPLAY -> {
+                    if (inFlight.replayable()) {
+                        replay = true;
+                    } else {
+                        abandon = "awaited an answer to " + inFlight.unansweredBytes() + " bytes from "
+                                + from + " (" + describe(cause, drainMillis) + "), more than the replay limit of "
+                                + inFlightPolicy.replayLimitBytes() + " bytes";
+                    }
+                }
+                case REPOINT -> {
+                    // re-pointed like an idle connection; the unanswered bytes are lost with the old host
+                }
+            }
+            if (abandon != null) {
+                state = new Closed(abandon);
+                out.add(new Action.AbandonClient(abandon, epoch, cause, inFlight.unansweredBytes()));
+                return;
+            }
+        } else if (clientEnded && drainMillis < 0) {
+            // Nothing to resend and nothing more will come: there is no exchange left to carry over. (After a drain
+            // the bytes the client sent before its FIN are held for the new host.)
+            state = new Closed("the upstream was lost after it answered the half-closed client");
+            out.add(new Action.FinishClient());
+            return;
+        }
+        Pending pending = new Pending(epoch, target, 0, 0, 0, null, now + policy.switchTimeout().toMillis());
+        out.add(new Action.DropUpstream(cause, replay));
+        out.add(new Action.ArmDeadline(pending.deadline()));
+        state = new Switching(proceed(pending, out), cause, since, from, fromEpoch, inFlight.unansweredBytes(), replay,
+                drainMillis);
+    }
+
+    private static String describe(SwitchCause cause, long drainMillis) {
+        if (drainMillis >= 0) {
+            return "the role moved away from it and it did not answer within " + drainMillis + " ms of draining";
+        }
+        return cause == SwitchCause.MOVE ? "the role moved away from it" : "the upstream connection was lost";
     }
 
     /** The deadline timer fired at {@code now}: a connection still without an upstream is closed. */
@@ -174,6 +297,15 @@ public final class ConnectionMachine {
         return pending.connecting(token);
     }
 
+    /** The epoch a connection without an upstream follows; -1 when it has an upstream or is closed. */
+    public long pendingEpoch() {
+        if (state instanceof Draining draining) {
+            return draining.epoch();
+        }
+        Pending pending = pending();
+        return pending == null ? -1 : pending.epoch();
+    }
+
     private Pending pending() {
         if (state instanceof Connecting connecting) {
             return connecting.pending();
@@ -186,7 +318,7 @@ public final class ConnectionMachine {
 
     private void replacePending(Pending pending) {
         if (state instanceof Switching s) {
-            state = new Switching(pending, s.cause(), s.since(), s.from(), s.fromEpoch());
+            state = s.with(pending, s.cause());
         } else {
             state = new Connecting(pending);
         }

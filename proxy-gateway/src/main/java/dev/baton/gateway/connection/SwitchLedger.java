@@ -13,13 +13,53 @@ import java.util.Set;
  * <p>A move that arrives while a round is open supersedes it: the connections still waiting carry over to the new
  * round, the ones already re-pointed are reported for the old epoch. Pure; times are wall-clock milliseconds
  * passed in, so the reconnect time can be measured from the placement's {@code occurredAt}.
+ *
+ * <p>A killed host usually closes its connections before the placement has even declared it down, so the connections
+ * that awaited an answer are closed (in-flight policy {@code close}) in a round without a move. Those closures are
+ * carried over to the next move away from that epoch, if it comes within the carry window (the switch timeout):
+ * they are part of that move's outcome, and the event published for it says so.
  */
 public final class SwitchLedger {
+    /** The default carry window: the default switch timeout. */
+    public static final long DEFAULT_CARRY_WINDOW_MILLIS = 10_000;
+
     private final String roleId;
+    private final long carryWindowMillis;
     private Round open;
+    private int carriedAwaiting;
+    private long carriedEpoch = -1;
+    private long carriedAtMillis;
 
     public SwitchLedger(String roleId) {
+        this(roleId, DEFAULT_CARRY_WINDOW_MILLIS);
+    }
+
+    /**
+     * @param carryWindowMillis how long before a move a connection closed for awaiting an answer at the epoch moved
+     *     away from still counts as part of that move
+     */
+    public SwitchLedger(String roleId, long carryWindowMillis) {
         this.roleId = roleId;
+        this.carryWindowMillis = carryWindowMillis;
+    }
+
+    /**
+     * How the connections of a round that awaited an answer, or not, fared.
+     *
+     * @param idle connections re-pointed with nothing unanswered
+     * @param replayed connections re-pointed with their unanswered bytes resent to the new host
+     * @param repointedAwaiting connections re-pointed although they awaited an answer (in-flight policy
+     *     {@code repoint}): their unanswered bytes were lost with the old host
+     * @param closedAwaiting connections closed at once because they awaited an answer the lost upstream would never
+     *     send (in-flight policy {@code close}, or {@code replay} past its limit)
+     * @param bytesReplayed the bytes resent by the replayed connections
+     * @param drained connections of a planned move that awaited an answer, got it from the old host while draining,
+     *     then were re-pointed (not counted in {@code idle})
+     * @param drainMillis the longest drain of the round; 0 when none drained
+     */
+    public record Outcomes(int idle, int replayed, int repointedAwaiting, int closedAwaiting, long bytesReplayed,
+            int drained, long drainMillis) {
+        public static final Outcomes NONE = new Outcomes(0, 0, 0, 0, 0, 0, 0);
     }
 
     /**
@@ -31,9 +71,11 @@ public final class SwitchLedger {
      *     or the move time is unknown
      * @param bytesBuffered client bytes the re-pointed connections held while they were switching
      * @param failureReason the reason of the first connection closed; null when none was
+     * @param outcomes the re-pointed connections by what they had in flight, and those closed because they awaited
+     *     an answer (not counted in {@code closed})
      */
     public record Report(String roleId, long epoch, SwitchCause cause, int moved, int closed, long reconnectMillis,
-            long bytesBuffered, String failureReason) {
+            long bytesBuffered, String failureReason, Outcomes outcomes) {
     }
 
     private static final class Round {
@@ -46,6 +88,13 @@ public final class SwitchLedger {
         long firstForwardAt = Long.MAX_VALUE;
         long bytesBuffered;
         String failureReason;
+        int idle;
+        int replayed;
+        int repointedAwaiting;
+        int closedAwaiting;
+        long bytesReplayed;
+        int drained;
+        long drainMillis;
 
         Round(long epoch, SwitchCause cause, Long movedAtMillis) {
             this.epoch = epoch;
@@ -76,8 +125,19 @@ public final class SwitchLedger {
         if (open != null) {
             next.pending.addAll(open.pending);
             open.pending.clear();
+            if (open.cause == SwitchCause.UPSTREAM_LOST && open.epoch < epoch) {
+                // The loss that came before this move is part of it: its host was on its way out.
+                next.closedAwaiting += open.closedAwaiting;
+                open.closedAwaiting = 0;
+            }
             report(open, out);
         }
+        if (carriedAwaiting > 0 && carriedEpoch < epoch && (movedAtMillis == null
+                || movedAtMillis - carriedAtMillis <= carryWindowMillis)) {
+            next.closedAwaiting += carriedAwaiting;
+        }
+        carriedAwaiting = 0;
+        carriedEpoch = -1;
         open = next;
         return out;
     }
@@ -98,14 +158,56 @@ public final class SwitchLedger {
         open.pending.add(connectionId);
     }
 
-    /** Connection {@code connectionId} forwards to its new upstream since {@code atMillis}, after holding bytes. */
+    /**
+     * Connection {@code connectionId}, idle when its upstream was lost, forwards to a new one since
+     * {@code atMillis}.
+     */
     public List<Report> reconnected(long connectionId, long atMillis, long bytesBuffered) {
+        return reconnected(connectionId, atMillis, bytesBuffered, 0, false, -1);
+    }
+
+    /**
+     * Connection {@code connectionId} forwards to its new upstream since {@code atMillis}, after holding
+     * {@code bytesBuffered} client bytes; {@code unansweredBytes} were unanswered when it lost the old one, resent
+     * when {@code replayed}; it drained from the old host for {@code drainMillis} first (-1 when it did not).
+     */
+    public List<Report> reconnected(long connectionId, long atMillis, long bytesBuffered, long unansweredBytes,
+            boolean replayed, long drainMillis) {
         if (open == null || !open.pending.remove(connectionId)) {
             return List.of();
         }
         open.moved.add(connectionId);
         open.firstForwardAt = Math.min(open.firstForwardAt, atMillis);
         open.bytesBuffered += bytesBuffered;
+        if (drainMillis >= 0) {
+            open.drainMillis = Math.max(open.drainMillis, drainMillis);
+        }
+        if (unansweredBytes == 0 && drainMillis >= 0) {
+            open.drained++;
+        } else if (unansweredBytes == 0) {
+            open.idle++;
+        } else if (replayed) {
+            open.replayed++;
+            open.bytesReplayed += unansweredBytes;
+        } else {
+            open.repointedAwaiting++;
+        }
+        return settle();
+    }
+
+    /**
+     * Connection {@code connectionId} was closed at {@code atMillis} because it awaited an answer when it lost its
+     * upstream at {@code epoch} (the epoch it would have followed) for {@code cause}.
+     */
+    public List<Report> abandoned(long connectionId, long epoch, SwitchCause cause, long atMillis) {
+        if (open == null || open.epoch < epoch) {
+            open = new Round(epoch, cause, null);
+        }
+        open.pending.remove(connectionId);
+        open.closedAwaiting++;
+        if (open.cause == SwitchCause.UPSTREAM_LOST) {
+            carriedAtMillis = atMillis;
+        }
         return settle();
     }
 
@@ -135,18 +237,25 @@ public final class SwitchLedger {
             return List.of();
         }
         List<Report> out = new ArrayList<>();
+        if (open.cause == SwitchCause.UPSTREAM_LOST && open.closedAwaiting > 0) {
+            // Reported (logged) with this round, and kept for the move that is likely to follow.
+            carriedAwaiting += open.closedAwaiting;
+            carriedEpoch = Math.max(carriedEpoch, open.epoch);
+        }
         report(open, out);
         open = null;
         return out;
     }
 
     private void report(Round round, List<Report> out) {
-        if (round.moved.isEmpty() && round.closed.isEmpty()) {
+        if (round.moved.isEmpty() && round.closed.isEmpty() && round.closedAwaiting == 0) {
             return;
         }
         long reconnectMillis = round.moved.isEmpty() || round.movedAtMillis == null
                 ? -1 : Math.max(0, round.firstForwardAt - round.movedAtMillis);
         out.add(new Report(roleId, round.epoch, round.cause, round.moved.size(), round.closed.size(), reconnectMillis,
-                round.bytesBuffered, round.failureReason));
+                round.bytesBuffered, round.failureReason, new Outcomes(round.idle, round.replayed,
+                        round.repointedAwaiting, round.closedAwaiting, round.bytesReplayed, round.drained,
+                round.drainMillis)));
     }
 }

@@ -4,16 +4,18 @@ import dev.baton.gateway.GatewayMetrics.RoleMeters;
 import dev.baton.gateway.connection.Action;
 import dev.baton.gateway.connection.ClientConnectionState;
 import dev.baton.gateway.connection.ConnectionMachine;
+import dev.baton.gateway.connection.InFlight;
 import dev.baton.gateway.connection.SwitchCause;
+import dev.baton.gateway.connection.UnansweredBytes;
 import dev.baton.gateway.routing.Route;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetSocket;
-import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -23,19 +25,14 @@ import org.slf4j.LoggerFactory;
  * The sockets of one client connection: the client's, and the upstream's while forwarding. Every decision is the
  * {@link ConnectionMachine}'s; this class only carries it out, on the event loop that owns both sockets.
  *
- * <p>Memory is bounded in bytes, both ways. Each socket's unflushed writes are counted (a write's future completes
- * once the bytes are in the kernel); past {@code write.queue.bytes} the other side stops reading until they fall to
- * half. While there is no upstream the client's bytes are held, in order; past {@code switch.buffer.bytes} the client
- * stops reading. "Stops reading" is Netty's {@code autoRead} rather than {@code NetSocket.pause()}: Vert.x 5 keeps
- * reading after a pause until its own queues hold 16 and then 8 more reads (up to 64 KiB each), and counts its write
- * queue in messages; Netty's read loop checks {@code autoRead} after every read, so at most one read lands past a
- * bound.
+ * <p>Memory is bounded in bytes, both ways ({@link Outbound}, {@link HeldBytes}, {@link ClientReading}; "stops
+ * reading" is Netty's {@code autoRead}, since Vert.x 5 keeps reading after a {@code pause()}). Bytes are forwarded
+ * as Netty read them ({@link NetSocketInternal#messageHandler} to {@link NetSocketInternal#writeMessage}), without a
+ * copy; only bytes held while there is no upstream (or while draining) are copied, and, with the in-flight policy
+ * {@code replay}, the unanswered bytes up to the replay limit. The module README says why and what was measured.
  *
- * <p>Bytes are forwarded as Netty read them: each socket's raw messages ({@link NetSocketInternal#messageHandler})
- * are written as they are to the other socket ({@link NetSocketInternal#writeMessage}), which releases them once
- * written. {@code NetSocket.handler} would copy every read into a heap buffer, and the native transport would copy
- * it back into direct memory to write it: two copies of every byte and twice the CPU per byte on the bulk path.
- * Only bytes held while there is no upstream are copied (to the heap), since they outlive the read.
+ * <p>The client may half-close: its FIN is forwarded to the upstream after the bytes before it, and the upstream's
+ * answer still reaches the client; the upstream's own close then ends the connection.
  */
 final class ClientConnection {
     private static final Logger LOG = LoggerFactory.getLogger(ClientConnection.class);
@@ -51,12 +48,10 @@ final class ClientConnection {
     private final Outbound toClient;
     private NetSocket upstream;
     private Outbound toUpstream;
-    private final ArrayDeque<Buffer> held = new ArrayDeque<>();
-    private long heldBytes;
-    private long heldThisSwitch;
-    private boolean pausedForUpstream;
-    private boolean pausedForHold;
-    private boolean clientPaused;
+    private final HeldBytes held;
+    private final UnansweredBytes unanswered;
+    private final ClientReading reading;
+    private boolean holding;
     private boolean switching;
     private boolean finished;
 
@@ -66,47 +61,10 @@ final class ClientConnection {
         this.machine = machine;
         this.meters = meters;
         this.name = role.roleId() + "#" + id + " (" + client.remoteAddress() + ")";
-        this.toClient = new Outbound(client);
-    }
-
-    /**
-     * Bytes written to one socket and not yet flushed to the kernel. {@link #write} says whether the queue is full
-     * now; {@link #drained} runs when a full queue has fallen to half.
-     */
-    private final class Outbound {
-        private final NetSocket socket;
-        private long pending;
-        private boolean full;
-
-        Outbound(NetSocket socket) {
-            this.socket = socket;
-        }
-
-        boolean write(Buffer data) {
-            return write(data.length(), socket.write(data));
-        }
-
-        /** Writes {@code data} as it is; the socket releases it once written (or failed). */
-        boolean write(ByteBuf data) {
-            return write(data.readableBytes(), ((NetSocketInternal) socket).writeMessage(data));
-        }
-
-        private boolean write(int length, Future<Void> written) {
-            pending += length;
-            meters.buffered(length);
-            written.onComplete(ar -> {
-                pending -= length;
-                meters.buffered(-length);
-                if (full && pending <= role.writeQueueBytes() / 2) {
-                    full = false;
-                    drained(this);
-                }
-            });
-            if (pending >= role.writeQueueBytes()) {
-                full = true;
-            }
-            return full;
-        }
+        this.toClient = new Outbound(client, role.writeQueueBytes(), meters, this::clientDrained);
+        this.held = new HeldBytes(meters);
+        this.unanswered = new UnansweredBytes(role.inFlightPolicy());
+        this.reading = new ClientReading(client, meters, name);
     }
 
     long id() {
@@ -120,11 +78,18 @@ final class ClientConnection {
     /** Wires the client socket and asks the machine for the first upstream. */
     void start(Route route) {
         meters.connectionOpened();
+        Sockets.allowHalfClosure(client);
         ((NetSocketInternal) client).messageHandler(message -> {
             if (message instanceof ByteBuf data) {
                 fromClient(data);
             } else {
                 ReferenceCountUtil.release(message);
+            }
+        });
+        ((NetSocketInternal) client).eventHandler(event -> {
+            if (event instanceof ChannelInputShutdownEvent) {
+                LOG.debug("{}: the client half-closed", name);
+                apply(machine.onClientEnded(role.now(), held.bytes() > 0), null);
             }
         });
         client.exceptionHandler(e -> LOG.debug("{}: client socket error: {}", name, e.toString()));
@@ -138,7 +103,7 @@ final class ClientConnection {
 
     /** The role's route changed. */
     void onRoute(Route route) {
-        apply(machine.onRoute(route.epoch(), route.endpoint(), role.now()), null);
+        apply(machine.onRoute(route.epoch(), route.endpoint(), role.now(), inFlight(), route.plannedMove()), null);
     }
 
     /** Closes the client, e.g. when the gateway stops. */
@@ -146,13 +111,22 @@ final class ClientConnection {
         closeGracefully(client);
     }
 
+    private InFlight inFlight() {
+        return upstream == null ? InFlight.IDLE : unanswered.inFlight();
+    }
+
     /** Takes ownership of {@code message}: forwards it (the upstream socket releases it) or copies and releases it. */
     private void fromClient(ByteBuf message) {
-        if (upstream != null) {
-            meters.forwardedToUpstream(message.readableBytes());
+        if (upstream != null && !holding) {
+            int length = message.readableBytes();
+            meters.forwardedToUpstream(length);
+            if (unanswered.wantsCopy(length)) {
+                unanswered.sent(ByteBufUtil.getBytes(message));
+            } else {
+                unanswered.sent(length);
+            }
             if (toUpstream.write(message)) {
-                pausedForUpstream = true;
-                refreshClientReading();
+                reading.upstreamFull(true);
             }
             return;
         }
@@ -163,13 +137,9 @@ final class ClientConnection {
             message.release();
         }
         if (!(machine.state() instanceof ClientConnectionState.Closed)) {
-            held.addLast(data);
-            heldBytes += data.length();
-            heldThisSwitch += data.length();
-            meters.buffered(data.length());
-            if (heldBytes >= role.holdLimit()) {
-                pausedForHold = true;
-                refreshClientReading();
+            held.add(data);
+            if (held.bytes() >= role.holdLimit()) {
+                reading.holdFull(true);
             }
         }
     }
@@ -181,37 +151,23 @@ final class ClientConnection {
             ReferenceCountUtil.release(message);
             return;
         }
+        if (data.isReadable()) {
+            unanswered.answered();
+        }
         meters.forwardedToClient(data.readableBytes());
         if (toClient.write(data)) {
-            reading(source, false);
+            Sockets.reading(source, false);
         }
     }
 
-    private void drained(Outbound queue) {
-        if (queue == toClient) {
-            if (upstream != null) {
-                reading(upstream, true);
-            }
-        } else if (queue == toUpstream) {
-            pausedForUpstream = false;
-            refreshClientReading();
+    private void clientDrained() {
+        if (upstream != null) {
+            Sockets.reading(upstream, true);
         }
     }
 
-    private void refreshClientReading() {
-        boolean pause = pausedForUpstream || pausedForHold;
-        if (pause != clientPaused && !finished) {
-            LOG.debug("{}: {} reading the client (upstream queue full: {}, hold full: {})", name,
-                    pause ? "stopped" : "resumed", pausedForUpstream, pausedForHold);
-            clientPaused = pause;
-            meters.clientPaused(pause);
-            reading(client, !pause);
-        }
-    }
-
-    /** Starts or stops reading from {@code socket}; see the class comment for why not {@code pause()}. */
-    private static void reading(NetSocket socket, boolean on) {
-        ((NetSocketInternal) socket).channelHandlerContext().channel().config().setAutoRead(on);
+    private void upstreamDrained() {
+        reading.upstreamFull(false);
     }
 
     private void apply(List<Action> actions, NetSocket arrived) {
@@ -225,8 +181,10 @@ final class ClientConnection {
                 // Fired for this deadline: pass it as the time, so a timer that rounds early still counts as due.
                 role.vertx().setTimer(Math.max(1, deadline.atMillis() - role.now()),
                         t -> apply(machine.onDeadline(Math.max(role.now(), deadline.atMillis())), null));
+            } else if (action instanceof Action.StartDrain drain) {
+                startDrain(drain);
             } else if (action instanceof Action.DropUpstream drop) {
-                dropUpstream(drop.cause());
+                dropUpstream(drop);
             } else if (action instanceof Action.StartForwarding start) {
                 startForwarding(start, arrived);
             } else if (action instanceof Action.DiscardConnection) {
@@ -237,6 +195,17 @@ final class ClientConnection {
                 closeClient(close);
             } else if (action instanceof Action.CloseUpstream) {
                 clientGone();
+            } else if (action instanceof Action.AbandonClient abandon) {
+                abandonClient(abandon);
+            } else if (action instanceof Action.EndUpstream) {
+                if (toUpstream != null) {
+                    LOG.debug("{}: half-closing the upstream after the client", name);
+                    toUpstream.end();
+                }
+            } else if (action instanceof Action.FinishClient) {
+                LOG.debug("{}: the upstream closed after answering the half-closed client", name);
+                releaseUpstream();
+                closeGracefully(client);
             }
         }
     }
@@ -255,82 +224,117 @@ final class ClientConnection {
         });
     }
 
-    private void dropUpstream(SwitchCause cause) {
+    private void dropUpstream(Action.DropUpstream drop) {
+        NetSocket old = releaseUpstream();
+        if (beginSwitch(drop.cause())) {
+            LOG.info("{}: switching ({}): left {}, holding client bytes{}", name, drop.cause() == SwitchCause.MOVE
+                    ? "role moved to epoch " + machine.pendingEpoch() : "upstream connection lost",
+                    old == null ? "its upstream" : old.remoteAddress(),
+                    drop.replay() ? "; " + unanswered.inFlight().unansweredBytes() + " unanswered bytes to resend"
+                            : "");
+        }
+        if (drop.replay()) {
+            held.resendFirst(unanswered.take());
+        } else {
+            unanswered.answered();
+        }
+    }
+
+    /**
+     * A planned move: the client's bytes are held from now on, the old upstream gets a FIN after what it was sent
+     * and its answers still reach the client, until it closes or the drain deadline.
+     */
+    private void startDrain(Action.StartDrain drain) {
+        beginSwitch(SwitchCause.MOVE);
+        holding = true;
+        toUpstream.end();
+        LOG.info("{}: draining {} (role moved to epoch {}): {} bytes await an answer; holding client bytes", name,
+                upstream.remoteAddress(), drain.epoch(), unanswered.inFlight().unansweredBytes());
+        role.vertx().setTimer(Math.max(1, drain.deadlineMillis() - role.now()),
+                t -> apply(machine.onDrainDeadline(Math.max(role.now(), drain.deadlineMillis()), inFlight()), null));
+    }
+
+    /** Counts the connection as switching for its move, once; whether it was not already. */
+    private boolean beginSwitch(SwitchCause cause) {
+        if (switching) {
+            return false;
+        }
+        switching = true;
+        held.startSwitch();
+        meters.switchStarted();
+        role.ledger().joined(id, machine.pendingEpoch(), cause);
+        return true;
+    }
+
+    /** Stops forwarding to the upstream, if any, and closes it after what was written to it; returns it. */
+    private NetSocket releaseUpstream() {
         NetSocket old = upstream;
         upstream = null;
         toUpstream = null;
-        pausedForUpstream = false;
+        holding = false;
+        reading.upstreamFull(false);
         if (old != null) {
             closeGracefully(old);
         }
-        if (!switching) {
-            switching = true;
-            heldThisSwitch = heldBytes;
-            meters.switchStarted();
-            long epoch = pendingEpoch();
-            role.ledger().joined(id, epoch, cause);
-            LOG.info("{}: switching ({}): left {}, holding client bytes", name,
-                    cause == SwitchCause.MOVE ? "role moved to epoch " + epoch : "upstream connection lost",
-                    old == null ? "its upstream" : old.remoteAddress());
-        }
-        refreshClientReading();
-    }
-
-    private long pendingEpoch() {
-        ClientConnectionState state = machine.state();
-        if (state instanceof ClientConnectionState.Switching s) {
-            return s.pending().epoch();
-        }
-        if (state instanceof ClientConnectionState.Connecting c) {
-            return c.pending().epoch();
-        }
-        return -1;
+        return old;
     }
 
     private void startForwarding(Action.StartForwarding start, NetSocket socket) {
         upstream = socket;
-        toUpstream = new Outbound(socket);
+        toUpstream = new Outbound(socket, role.writeQueueBytes(), meters, this::upstreamDrained);
         ((NetSocketInternal) socket).messageHandler(message -> fromUpstream(socket, message));
         socket.exceptionHandler(e -> LOG.debug("{}: upstream socket error: {}", name, e.toString()));
         socket.closeHandler(v -> {
             if (socket == upstream) {
                 Route route = role.route();
                 LOG.info("{}: upstream {} closed the connection", name, start.upstream());
-                apply(machine.onUpstreamClosed(route.epoch(), route.endpoint(), role.now()), null);
+                apply(machine.onUpstreamClosed(route.epoch(), route.endpoint(), role.now(), unanswered.inFlight()),
+                        null);
             }
         });
-        if (toClient.full) {
-            reading(socket, false);
+        if (toClient.full()) {
+            Sockets.reading(socket, false);
         }
         byte[] preamble = role.preamble();
         if (start.reconnect() && preamble.length > 0) {
+            // Not counted as unanswered: every new upstream gets it anyway.
             toUpstream.write(Buffer.buffer(preamble));
         }
-        long flushed = heldBytes;
-        while (!held.isEmpty()) {
-            Buffer data = held.pollFirst();
-            meters.buffered(-data.length());
+        long flushed = held.bytes();
+        unanswered.answered();
+        for (Buffer data = held.poll(); data != null; data = held.poll()) {
             meters.forwardedToUpstream(data.length());
+            if (unanswered.wantsCopy(data.length())) {
+                unanswered.sent(data.getBytes());
+            } else {
+                unanswered.sent(data.length());
+            }
             toUpstream.write(data);
         }
-        heldBytes = 0;
-        pausedForHold = false;
-        pausedForUpstream = toUpstream.full;
-        refreshClientReading();
+        if (start.endUpstream()) {
+            toUpstream.end();
+        }
+        reading.holdFull(false);
+        reading.upstreamFull(toUpstream.full());
         if (switching) {
             switching = false;
             meters.switchEnded();
             meters.switched(start.cause(), start.switchMillis());
-            LOG.info("{}: forwarding to {} at epoch {} after {} ms without upstream ({} bytes held, {} sent now)",
-                    name, start.upstream(), start.epoch(), start.switchMillis(), heldThisSwitch, flushed);
-            role.report(role.ledger().reconnected(id, role.wallMillis(), heldThisSwitch));
+            meters.repointed(start.unansweredBytes(), start.replayed(), start.drainMillis());
+            LOG.info("{}: forwarding to {} at epoch {} after {} ms without upstream ({} bytes held, {} sent now{})",
+                    name, start.upstream(), start.epoch(), start.switchMillis(), held.fromClient(), flushed,
+                    start.unansweredBytes() == 0 ? "" : start.replayed()
+                            ? ", of which " + start.unansweredBytes() + " resent unanswered"
+                            : "; " + start.unansweredBytes() + " unanswered bytes lost with the old host");
+            role.report(role.ledger().reconnected(id, role.wallMillis(), held.fromClient(), start.unansweredBytes(),
+                    start.replayed(), start.drainMillis()));
         } else {
             LOG.debug("{}: forwarding to {} at epoch {}", name, start.upstream(), start.epoch());
         }
     }
 
     private void closeClient(Action.CloseClient close) {
-        discardHeld();
+        held.discard();
         closeGracefully(client);
         if (close.cause() != null) {
             LOG.warn("{}: closed after losing its upstream ({}): {}", name, close.cause(), close.reason());
@@ -343,14 +347,21 @@ final class ClientConnection {
         }
     }
 
+    /** The client awaited an answer its lost upstream will never send: closed, so its own retry can run. */
+    private void abandonClient(Action.AbandonClient abandon) {
+        releaseUpstream();
+        unanswered.answered();
+        held.discard();
+        closeGracefully(client);
+        endSwitch();
+        LOG.info("{}: closed: {}", name, abandon.reason());
+        meters.closedAwaiting();
+        role.report(role.ledger().abandoned(id, abandon.epoch(), abandon.cause(), role.wallMillis()));
+    }
+
     /** The client went away on its own: the upstream is closed after what was written to it. */
     private void clientGone() {
-        NetSocket old = upstream;
-        upstream = null;
-        toUpstream = null;
-        if (old != null) {
-            closeGracefully(old);
-        }
+        releaseUpstream();
         if (switching) {
             endSwitch();
             LOG.info("{}: client left while switching", name);
@@ -366,17 +377,9 @@ final class ClientConnection {
             return;
         }
         finished = true;
-        NetSocket old = upstream;
-        upstream = null;
-        toUpstream = null;
-        if (old != null) {
-            closeGracefully(old);
-        }
-        discardHeld();
-        if (clientPaused) {
-            clientPaused = false;
-            meters.clientPaused(false);
-        }
+        releaseUpstream();
+        held.discard();
+        reading.finish();
         meters.connectionClosed();
         role.removed(this);
     }
@@ -388,25 +391,7 @@ final class ClientConnection {
         }
     }
 
-    private void discardHeld() {
-        meters.buffered(-heldBytes);
-        held.clear();
-        heldBytes = 0;
-    }
-
-    /**
-     * Closes {@code socket} after what was written to it is flushed, so bytes already sent to the old host (or to
-     * the client) reach it; if the peer stopped reading, Vert.x would wait for that flush forever, so the socket is
-     * forced shut after the connect timeout instead of lingering.
-     */
     private void closeGracefully(NetSocket socket) {
-        socket.close();
-        role.vertx().setTimer(role.closeGraceMillis(), t -> {
-            if (socket instanceof NetSocketInternal internal && internal.channelHandlerContext().channel().isOpen()) {
-                LOG.info("{}: forcing {} shut: it did not take the bytes still queued for it", name,
-                        socket.remoteAddress());
-                internal.channelHandlerContext().channel().close();
-            }
-        });
+        Sockets.closeGracefully(role.vertx(), socket, role.closeGraceMillis(), name);
     }
 }

@@ -192,6 +192,7 @@ public final class GatewayVerticle extends VerticleBase {
             int switching = 0;
             int forwarding = 0;
             int connecting = 0;
+            int draining = 0;
             // Counted from the connections themselves rather than the gauges: the answer is one consistent snapshot.
             for (ClientConnectionState state : role.states()) {
                 if (state instanceof ClientConnectionState.Switching) {
@@ -200,6 +201,8 @@ public final class GatewayVerticle extends VerticleBase {
                     forwarding++;
                 } else if (state instanceof ClientConnectionState.Connecting) {
                     connecting++;
+                } else if (state instanceof ClientConnectionState.Draining) {
+                    draining++;
                 }
             }
             out.add(new JsonObject()
@@ -209,10 +212,11 @@ public final class GatewayVerticle extends VerticleBase {
                     .put("server", route.serverId())
                     .put("upstream", route.endpoint() == null ? null : route.endpoint().toString())
                     .put("state", route.status().name())
-                    .put("openConnections", connecting + forwarding + switching)
+                    .put("openConnections", connecting + forwarding + draining + switching)
                     .put("connections", new JsonObject()
                             .put("connecting", connecting)
                             .put("forwarding", forwarding)
+                            .put("draining", draining)
                             .put("switching", switching))
                     .put("bufferedBytes", role.meters().bufferedBytes()));
         }

@@ -6,6 +6,7 @@ import dev.baton.gateway.GatewayMetrics.RoleMeters;
 import dev.baton.gateway.RoleRoute;
 import dev.baton.gateway.connection.ClientConnectionState;
 import dev.baton.gateway.connection.ConnectionMachine;
+import dev.baton.gateway.connection.InFlightPolicy;
 import dev.baton.gateway.connection.SwitchCause;
 import dev.baton.gateway.connection.SwitchLedger;
 import dev.baton.gateway.connection.SwitchPolicy;
@@ -50,7 +51,8 @@ final class RoleProxy {
         this.route = initial;
         this.shared = shared;
         this.meters = meters;
-        this.ledger = new SwitchLedger(config.roleId());
+        // Connections closed for awaiting an answer count towards the move that follows within the switch timeout.
+        this.ledger = new SwitchLedger(config.roleId(), shared.policy().switchTimeout().toMillis());
     }
 
     /** Binds the role's port on {@code host}; completes with the port bound. */
@@ -66,7 +68,7 @@ final class RoleProxy {
     }
 
     private void accept(NetSocket socket) {
-        ConnectionMachine machine = new ConnectionMachine(shared.policy());
+        ConnectionMachine machine = new ConnectionMachine(shared.policy(), config.inFlight());
         ClientConnection connection = new ClientConnection(this, socket, machine, meters);
         connections.add(connection);
         connection.start(route);
@@ -97,16 +99,22 @@ final class RoleProxy {
     /** Logs and publishes what became of a round of switches. */
     void report(List<SwitchLedger.Report> reports) {
         for (SwitchLedger.Report report : reports) {
-            if (report.moved() > 0 && report.cause() == SwitchCause.MOVE) {
+            SwitchLedger.Outcomes outcomes = report.outcomes();
+            if (report.cause() == SwitchCause.MOVE && (report.moved() > 0 || outcomes.closedAwaiting() > 0)) {
                 LOG.info("{}: re-pointed {} connection(s) to epoch {} ({}), first forwarding {} ms after the move;"
-                        + " {} bytes held meanwhile", roleId(), report.moved(), report.epoch(), route.describe(),
-                        report.reconnectMillis(), report.bytesBuffered());
+                        + " {} bytes held meanwhile; in flight: {} idle, {} drained (longest {} ms), {} replayed ({}"
+                        + " bytes), {} re-pointed awaiting, {} closed awaiting", roleId(), report.moved(),
+                        report.epoch(), route.describe(), report.reconnectMillis(), report.bytesBuffered(),
+                        outcomes.idle(), outcomes.drained(), outcomes.drainMillis(), outcomes.replayed(),
+                        outcomes.bytesReplayed(), outcomes.repointedAwaiting(), outcomes.closedAwaiting());
                 shared.sink().publish(new ProxyReconnected(UUID.randomUUID(), shared.clock().instant(), roleId(),
                         shared.gatewayId(), report.epoch(), report.moved(), Math.max(0, report.reconnectMillis()),
-                        report.bytesBuffered()));
-            } else if (report.moved() > 0) {
-                LOG.info("{}: reconnected {} connection(s) at epoch {} after their upstream was lost; {} bytes held"
-                        + " meanwhile", roleId(), report.moved(), report.epoch(), report.bytesBuffered());
+                        report.bytesBuffered(), outcomes.idle(), outcomes.replayed(), outcomes.closedAwaiting(),
+                        outcomes.bytesReplayed(), outcomes.drained(), outcomes.drainMillis()));
+            } else if (report.moved() > 0 || outcomes.closedAwaiting() > 0) {
+                LOG.info("{}: after their upstream was lost at epoch {}: reconnected {} connection(s) ({} bytes held"
+                        + " meanwhile, {} replayed), closed {} that awaited an answer", roleId(), report.epoch(),
+                        report.moved(), report.bytesBuffered(), outcomes.replayed(), outcomes.closedAwaiting());
             }
             if (report.closed() > 0) {
                 LOG.warn("{}: closed {} connection(s) that could not follow epoch {}: {}", roleId(), report.closed(),
@@ -157,6 +165,10 @@ final class RoleProxy {
 
     byte[] preamble() {
         return config.preamble();
+    }
+
+    InFlightPolicy inFlightPolicy() {
+        return config.inFlight();
     }
 
     int holdLimit() {

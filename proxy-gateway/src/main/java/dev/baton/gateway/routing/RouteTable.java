@@ -100,7 +100,7 @@ public final class RouteTable {
             RouteStatus status = a.serverId() == null ? RouteStatus.UNPLACED
                     : a.endpoint() != null ? RouteStatus.RUNNING : RouteStatus.MOVING;
             Route after = route.withEpoch(a.epoch(), a.serverId(), status, a.endpoint(), a.occurredAt(),
-                    MovedAtSource.ASSIGNMENT);
+                    MovedAtSource.ASSIGNMENT, a.reason());
             return changed(route, after, what);
         }
         if (route.serverId() == null) {
@@ -117,7 +117,7 @@ public final class RouteTable {
                     + a.epoch() + " already belongs to " + route.serverId(), true);
         }
         Route refined = route.movedAtSource() == MovedAtSource.GATEWAY
-                ? route.withMovedAt(a.occurredAt(), MovedAtSource.ASSIGNMENT) : route;
+                ? route.withMovedAt(a.occurredAt(), MovedAtSource.ASSIGNMENT).withReason(a.reason()) : route;
         if (a.endpoint() == null || route.status() == RouteStatus.DOWN
                 || (route.status() == RouteStatus.RUNNING && a.endpoint().equals(route.endpoint()))) {
             return new RouteUpdate.Unchanged(refined, route.roleId() + ": " + what + " adds nothing to "
@@ -130,7 +130,7 @@ public final class RouteTable {
         String what = describe(m);
         if (m.epoch() > route.epoch()) {
             return changed(route, route.withEpoch(m.epoch(), m.to(), RouteStatus.MOVING, null, m.occurredAt(),
-                    MovedAtSource.ROLE_MOVED), what);
+                    MovedAtSource.ROLE_MOVED, m.reason()), what);
         }
         if (route.serverId() == null) {
             Route after = route.withServer(m.to()).withStatus(RouteStatus.MOVING, null)
@@ -142,7 +142,8 @@ public final class RouteTable {
                     + m.epoch() + " already belongs to " + route.serverId(), true);
         }
         // The assignment (another topic) raised the epoch first; the RoleMoved still gives the better move time.
-        return new RouteUpdate.Unchanged(route.withMovedAt(m.occurredAt(), MovedAtSource.ROLE_MOVED),
+        return new RouteUpdate.Unchanged(route.withMovedAt(m.occurredAt(), MovedAtSource.ROLE_MOVED)
+                .withReason(m.reason()),
                 route.roleId() + ": " + what + " confirms " + route.describe() + "; move time taken from it");
     }
 
@@ -155,7 +156,7 @@ public final class RouteTable {
             RouteStatus status = running ? RouteStatus.RUNNING
                     : s.state() == RoleState.STARTING ? RouteStatus.MOVING : RouteStatus.DOWN;
             return changed(route, route.withEpoch(s.epoch(), s.serverId(), status, running ? s.endpoint() : null,
-                    seenAt, MovedAtSource.GATEWAY), what);
+                    seenAt, MovedAtSource.GATEWAY, null), what);
         }
         if (route.serverId() == null || !route.serverId().equals(s.serverId())) {
             return new RouteUpdate.Ignored(route.roleId(), route.roleId() + ": ignored " + what + ": epoch "
@@ -191,7 +192,7 @@ public final class RouteTable {
             return new RouteUpdate.Unchanged(route, route.roleId() + ": " + what + " repeats " + route.describe());
         }
         Route after = u.epoch() > route.epoch()
-                ? route.withEpoch(u.epoch(), null, RouteStatus.UNPLACED, null, null, null)
+                ? route.withEpoch(u.epoch(), null, RouteStatus.UNPLACED, null, null, null, null)
                 : route.withServer(null).withStatus(RouteStatus.UNPLACED, null);
         return changed(route, after, what);
     }

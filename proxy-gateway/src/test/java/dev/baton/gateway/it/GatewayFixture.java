@@ -5,6 +5,9 @@ import dev.baton.gateway.ProxyGateway;
 import dev.baton.runtime.config.Config;
 import dev.baton.testkit.Await;
 import dev.baton.testkit.TestKafka;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -73,8 +76,33 @@ final class GatewayFixture implements AutoCloseable {
         }
     }
 
+    /** The route of {@code roleId} as {@code GET /api/v1/routes} shows it. */
+    JsonObject route(String roleId) {
+        HttpResponse<String> response = get("/api/v1/routes", true);
+        if (response.statusCode() != 200) {
+            throw new AssertionError("GET /api/v1/routes answered " + response.statusCode() + ": " + response.body());
+        }
+        JsonArray routes = new JsonArray(response.body());
+        for (int i = 0; i < routes.size(); i++) {
+            if (roleId.equals(routes.getJsonObject(i).getString("roleId"))) {
+                return routes.getJsonObject(i);
+            }
+        }
+        throw new AssertionError("no route for " + roleId + " in " + routes);
+    }
+
     @Override
     public void close() {
         gateway.close();
+    }
+
+    /** Stops {@code fixture} and {@code vertx}, either of which may not have started. */
+    static void stop(GatewayFixture fixture, Vertx vertx) {
+        if (fixture != null) {
+            fixture.close();
+        }
+        if (vertx != null) {
+            Waits.result(vertx.close());
+        }
     }
 }

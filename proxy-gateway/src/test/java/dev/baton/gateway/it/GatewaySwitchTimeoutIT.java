@@ -37,12 +37,7 @@ class GatewaySwitchTimeoutIT {
 
     @AfterAll
     static void stopGateway() {
-        if (fixture != null) {
-            fixture.close();
-        }
-        if (vertx != null) {
-            Waits.result(vertx.close());
-        }
+        GatewayFixture.stop(fixture, vertx);
     }
 
     @Test

@@ -1,12 +1,16 @@
 package dev.baton.gateway.it;
 
 import dev.baton.events.Endpoint;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -37,6 +41,8 @@ final class SampleUpstream implements AutoCloseable {
     private final AtomicLong patternErrors = new AtomicLong();
     private volatile Consumer<String> onLine = line -> { };
     private volatile boolean stalled;
+    private volatile boolean silent;
+    private volatile long answerDelayMillis;
     private volatile NetServer server;
 
     private SampleUpstream(Vertx vertx, String serverId) {
@@ -57,6 +63,19 @@ final class SampleUpstream implements AutoCloseable {
     }
 
     private void accept(NetSocket socket) {
+        // Like a real server: the client's FIN ends its requests; answers still pending are sent, then it closes.
+        Channel channel = ((NetSocketInternal) socket).channelHandlerContext().channel();
+        channel.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+        int[] pending = {0};
+        boolean[] ended = {false};
+        ((NetSocketInternal) socket).eventHandler(event -> {
+            if (event instanceof ChannelInputShutdownEvent) {
+                ended[0] = true;
+                if (pending[0] == 0) {
+                    socket.close();
+                }
+            }
+        });
         accepted.incrementAndGet();
         sockets.add(socket);
         socket.closeHandler(v -> sockets.remove(socket));
@@ -65,10 +84,11 @@ final class SampleUpstream implements AutoCloseable {
         }
         StringBuilder line = new StringBuilder();
         long[] offset = {0};
-        socket.handler(data -> received(socket, data, line, offset));
+        socket.handler(data -> received(socket, data, line, offset, pending, ended));
     }
 
-    private void received(NetSocket socket, Buffer data, StringBuilder line, long[] offset) {
+    private void received(NetSocket socket, Buffer data, StringBuilder line, long[] offset, int[] pending,
+            boolean[] ended) {
         byte[] bytes = data.getBytes();
         long errors = 0;
         for (byte b : bytes) {
@@ -85,7 +105,20 @@ final class SampleUpstream implements AutoCloseable {
             String complete = line.toString();
             line.setLength(0);
             lines.add(complete);
-            socket.write(serverId + " " + complete + "\n");
+            long delay = answerDelayMillis;
+            if (silent) {
+                // recorded, never answered
+            } else if (delay > 0) {
+                pending[0]++;
+                vertx.setTimer(delay, t -> {
+                    socket.write(serverId + " " + complete + "\n");
+                    if (--pending[0] == 0 && ended[0]) {
+                        socket.close();
+                    }
+                });
+            } else {
+                socket.write(serverId + " " + complete + "\n");
+            }
             onLine.accept(complete);
             start = newline + 1;
         }
@@ -133,6 +166,16 @@ final class SampleUpstream implements AutoCloseable {
     void stall() {
         stalled = true;
         sockets.forEach(socket -> reading(socket, false));
+    }
+
+    /** Answers every line {@code delay} after it arrived: a slow request. */
+    void answerAfter(Duration delay) {
+        answerDelayMillis = delay.toMillis();
+    }
+
+    /** Reads and records lines but answers none of them: a host that dies before answering. */
+    void silence() {
+        silent = true;
     }
 
     /** Reads again. */

@@ -21,6 +21,7 @@ final class ScriptedControlPlane implements RoleControlPlane {
     private final TestKafka kafka;
     private final Map<String, Long> epochs = new ConcurrentHashMap<>();
     private final Map<String, String> hosts = new ConcurrentHashMap<>();
+    private final Map<String, MoveReason> reasons = new ConcurrentHashMap<>();
 
     ScriptedControlPlane(TestKafka kafka) {
         this.kafka = kafka;
@@ -34,26 +35,42 @@ final class ScriptedControlPlane implements RoleControlPlane {
 
     @Override
     public long beginMove(String roleId, SampleUpstream to) {
-        long epoch = epochs.merge(roleId, 1L, Long::sum);
-        String from = hosts.put(roleId, to.serverId());
-        Instant now = Instant.now();
-        MoveReason reason = from == null ? MoveReason.INITIAL : MoveReason.FAILOVER;
-        kafka.send(new RoleMoved(UUID.randomUUID(), now, roleId, epoch, from, to.serverId(), reason,
-                from == null ? "first placement" : from + " DOWN: scripted failover", from == null ? null : now, now));
-        kafka.send(new RoleAssignment(UUID.randomUUID(), now, roleId, epoch, to.serverId(), null, reason));
-        kafka.send(new RoleStateChanged(UUID.randomUUID(), Instant.now(), roleId, to.serverId(), epoch,
-                RoleState.STARTING, null, null));
-        return epoch;
+        return beginMove(roleId, to.serverId());
     }
 
     @Override
     public void completeMove(String roleId, SampleUpstream to) {
+        completeMove(roleId, to.serverId(), to.endpoint());
+    }
+
+    /** {@link #beginMove(String, SampleUpstream)} towards any server, whatever runs the role there. */
+    long beginMove(String roleId, String serverId) {
+        return beginMove(roleId, serverId, MoveReason.FAILOVER);
+    }
+
+    /** A move for {@code reason} (the first placement is always INITIAL); a planned one has no detection time. */
+    long beginMove(String roleId, String serverId, MoveReason why) {
+        long epoch = epochs.merge(roleId, 1L, Long::sum);
+        String from = hosts.put(roleId, serverId);
+        Instant now = Instant.now();
+        MoveReason reason = from == null ? MoveReason.INITIAL : why;
+        boolean detected = reason == MoveReason.FAILOVER;
+        kafka.send(new RoleMoved(UUID.randomUUID(), now, roleId, epoch, from, serverId, reason,
+                from == null ? "first placement" : from + ": scripted " + reason, detected ? now : null, now));
+        kafka.send(new RoleAssignment(UUID.randomUUID(), now, roleId, epoch, serverId, null, reason));
+        reasons.put(roleId, reason);
+        kafka.send(new RoleStateChanged(UUID.randomUUID(), Instant.now(), roleId, serverId, epoch,
+                RoleState.STARTING, null, null));
+        return epoch;
+    }
+
+    /** {@code serverId} reports {@code roleId} RUNNING at {@code endpoint}, at the epoch of the move begun last. */
+    void completeMove(String roleId, String serverId, Endpoint endpoint) {
         long epoch = epoch(roleId);
-        Endpoint endpoint = to.endpoint();
-        kafka.send(new RoleStateChanged(UUID.randomUUID(), Instant.now(), roleId, to.serverId(), epoch,
+        kafka.send(new RoleStateChanged(UUID.randomUUID(), Instant.now(), roleId, serverId, epoch,
                 RoleState.RUNNING, endpoint, "listening"));
-        kafka.send(new RoleAssignment(UUID.randomUUID(), Instant.now(), roleId, epoch, to.serverId(), endpoint,
-                epoch == 1 ? MoveReason.INITIAL : MoveReason.FAILOVER));
+        kafka.send(new RoleAssignment(UUID.randomUUID(), Instant.now(), roleId, epoch, serverId, endpoint,
+                reasons.getOrDefault(roleId, MoveReason.INITIAL)));
     }
 
     /** The epoch of the latest move of {@code roleId}. */

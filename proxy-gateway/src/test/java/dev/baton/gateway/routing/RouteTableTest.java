@@ -194,6 +194,21 @@ class RouteTableTest {
         assertThat(table.route(ROLE).endpoint()).isEqualTo(restarted);
     }
 
+    @Test
+    void shouldKnowAMoveIsPlannedFromThePlacementsReasonOnly() {
+        table.apply(assignment(1, "srv-a", A, T0), T0);
+        assertThat(table.route(ROLE).plannedMove()).as("FAILOVER").isFalse();
+
+        table.apply(new RoleMoved(UUID.randomUUID(), T0, ROLE, 2, "srv-a", "srv-b", MoveReason.MAINTENANCE,
+                "srv-a in maintenance", null, T0), T0);
+        assertThat(table.route(ROLE).plannedMove()).as("MAINTENANCE").isTrue();
+
+        table.apply(state("srv-c", 3, RoleState.STARTING, null), T0);
+        assertThat(table.route(ROLE).plannedMove()).as("an epoch learnt from the new host: no reason known").isFalse();
+        table.apply(new RoleAssignment(UUID.randomUUID(), T0, ROLE, 3, "srv-c", null, MoveReason.MANUAL), T0);
+        assertThat(table.route(ROLE).reason()).as("refined by the decision that follows").isEqualTo(MoveReason.MANUAL);
+    }
+
     private static RoleAssignment assignment(long epoch, String server, Endpoint endpoint, Instant at) {
         return new RoleAssignment(UUID.randomUUID(), at, ROLE, epoch, server, endpoint, MoveReason.FAILOVER);
     }
