@@ -26,8 +26,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * False failovers under CPU saturation: the failover cluster at its default settings with a client sending through
- * the gateway, while stress-ng keeps every core busy for the whole run; counts role moves (target 0), servers declared
- * DOWN, placement leader changes and the client's errors and gaps.
+ * the gateway, while stress-ng keeps every core busy for the whole run (with {@code --mix}, also JVMs starting one
+ * after another and a Maven build of the repository in a loop: {@link LoadMix}); counts role moves (target 0), servers
+ * declared DOWN, placement leader changes and the client's errors and gaps.
  */
 @Command(name = "false-failovers", mixinStandardHelpOptions = true, description = "False failovers under CPU saturation.")
 public final class FalseFailoverBench implements Callable<Integer> {
@@ -53,6 +54,10 @@ public final class FalseFailoverBench implements Callable<Integer> {
 
     @Option(names = "--cpu-workers", description = "stress-ng CPU workers (default: one per core).")
     Integer cpuWorkers;
+
+    @Option(names = "--mix", description = "Realistic load: besides the CPU hog, JVM starts in a loop and a Maven "
+            + "build of a copy of the repository in a loop.")
+    boolean mix;
 
     @Override
     public Integer call() throws Exception {
@@ -115,6 +120,8 @@ public final class FalseFailoverBench implements Callable<Integer> {
         String stressStatus;
         List<String> deadProcesses = List.of();
         double maxStressCpu;
+        int jvmStarts = -1;
+        int builds = -1;
     }
 
     private Result measure(FailoverCluster cluster, FailoverClient client, List<String> stressCommand, Duration duration,
@@ -137,34 +144,20 @@ public final class FalseFailoverBench implements Callable<Integer> {
                     }
                     return stress.descendants().count() >= Integer.parseInt(stressCommand.get(2)) ? Boolean.TRUE : null;
                 });
-                client.resetStatistics();
-                result.from = Instant.now();
-                long start = System.nanoTime();
-                long end = start + duration.toNanos();
-                long next = start;
-                double loadSum = 0;
-                long lastProgress = start;
-                while (System.nanoTime() < end) {
-                    next += SAMPLE_EVERY.toNanos();
-                    LockSupport.parkNanos(Math.max(0, Math.min(next, end) - System.nanoTime()));
-                    double load = loadAverage();
-                    loadSum += load;
-                    result.loadSamples++;
-                    result.loadMax = Math.max(result.loadMax, load);
-                    if (!stress.isAlive()) {
-                        throw new IllegalStateException("stress-ng ended early with " + stress.exitValue());
-                    }
-                    if (System.nanoTime() - lastProgress >= TimeUnit.SECONDS.toNanos(30)) {
-                        lastProgress = System.nanoTime();
-                        FailoverBench.log(String.format(Locale.ROOT, "%.0f s of %d: load %.2f, role moves %d, "
-                                + "ServerDown %d, leader changes %d, client %s", (lastProgress - start) / 1e9,
-                                duration.toSeconds(), load, events.roleMoves().size(), events.serverDowns().size(),
-                                events.leaderChanges().size(), client.stats().latency()));
+                LoadMix load = mix ? LoadMix.start(work) : null;
+                try {
+                    client.resetStatistics();
+                    result.from = Instant.now();
+                    runFor(duration, stress, load, events, client, result);
+                    result.to = Instant.now();
+                    result.stressStatus = "running until the end";
+                } finally {
+                    if (load != null) {
+                        result.jvmStarts = load.jvmStarts();
+                        result.builds = load.builds();
+                        load.close();
                     }
                 }
-                result.to = Instant.now();
-                result.loadMean = result.loadSamples == 0 ? 0 : loadSum / result.loadSamples;
-                result.stressStatus = "running until the end";
             } finally {
                 stress.descendants().forEach(ProcessHandle::destroy);
                 stress.destroy();
@@ -192,6 +185,40 @@ public final class FalseFailoverBench implements Callable<Integer> {
             auditCrossCheck(cluster, result);
         }
         return result;
+    }
+
+    /** Samples the load every few seconds for {@code duration}, logging progress; fails when the load dies early. */
+    private static void runFor(Duration duration, Process stress, LoadMix mix, FailoverEvents events,
+            FailoverClient client, Result result) {
+        long start = System.nanoTime();
+        long end = start + duration.toNanos();
+        long next = start;
+        double loadSum = 0;
+        long lastProgress = start;
+        while (System.nanoTime() < end) {
+            next += SAMPLE_EVERY.toNanos();
+            LockSupport.parkNanos(Math.max(0, Math.min(next, end) - System.nanoTime()));
+            double load = loadAverage();
+            loadSum += load;
+            result.loadSamples++;
+            result.loadMax = Math.max(result.loadMax, load);
+            if (!stress.isAlive()) {
+                throw new IllegalStateException("stress-ng ended early with " + stress.exitValue());
+            }
+            if (mix != null && !mix.alive()) {
+                throw new IllegalStateException("a loop of the load mix ended early; see jvm-starts.log and "
+                        + "maven-build.log in the run directory");
+            }
+            if (System.nanoTime() - lastProgress >= TimeUnit.SECONDS.toNanos(30)) {
+                lastProgress = System.nanoTime();
+                FailoverBench.log(String.format(Locale.ROOT, "%.0f s of %d: load %.2f, role moves %d, "
+                        + "ServerDown %d, leader changes %d%s, client %s", (lastProgress - start) / 1e9,
+                        duration.toSeconds(), load, events.roleMoves().size(), events.serverDowns().size(),
+                        events.leaderChanges().size(), mix == null ? "" : ", JVM starts " + mix.jvmStarts()
+                                + ", builds " + mix.builds(), client.stats().latency()));
+            }
+        }
+        result.loadMean = result.loadSamples == 0 ? 0 : loadSum / result.loadSamples;
     }
 
     /** The same counts from the audit store (it may lag: waits up to 30 s for it to hold what Kafka held). */
@@ -223,10 +250,16 @@ public final class FalseFailoverBench implements Callable<Integer> {
         if (cpuWorkers != null) {
             command.append(" --cpu-workers ").append(cpuWorkers);
         }
+        if (mix) {
+            command.append(" --mix");
+        }
         settings.given().forEach(option -> command.append(' ').append(option));
-        Report report = new Report(NAME, TITLE, command.toString());
+        Report report = mix ? new Report(NAME + "-mix", "False failovers under realistic load (CPU hog, JVM starts, "
+                + "a Maven build)", command.toString()) : new Report(NAME, TITLE, command.toString());
         report.setting("duration", runMinutes + " min");
         report.setting("CPU hog", String.join(" ", stressCommand) + " (" + stressVersion + ")");
+        report.setting("load mix", mix ? "also, in loops: `" + String.join("` and `", LoadMix.describe(
+                Path.of("cli/target/baton.jar"), Path.of("<run dir>/build-copy"))) + "`" : "off (CPU hog only)");
         report.setting("request interval", FailoverBench.REQUEST_INTERVAL.toMillis() + " ms");
         report.setting("overrides", settings.isDefault() ? "none (defaults)" : String.join(" ", settings.given()));
         FailoverReporting.timingSettings(report, settings, r.effective);
@@ -251,6 +284,10 @@ public final class FalseFailoverBench implements Callable<Integer> {
                 Long.toString(r.client.lateTicks()));
         report.figure("load average (1 min) during the run", String.format(Locale.ROOT, "mean %.2f, max %.2f (%d samples, "
                 + "every %d s)", r.loadMean, r.loadMax, r.loadSamples, SAMPLE_EVERY.toSeconds()));
+        if (mix) {
+            report.figure("load mix: JVM starts / Maven builds completed during the run", r.jvmStarts + " / "
+                    + r.builds);
+        }
         report.figure("role host before → after", r.hostBefore + " (epoch " + r.epochBefore + ") → " + r.hostAfter
                 + " (epoch " + r.epochAfter + ")");
         report.figure("placement leader before → after", r.leaderBefore + " → " + r.leaderAfter);

@@ -49,6 +49,10 @@ final class ToolProcess implements AutoCloseable {
         return process.pid();
     }
 
+    boolean alive() {
+        return process.isAlive();
+    }
+
     Path logFile() {
         return log;
     }
