@@ -9,8 +9,8 @@ import picocli.CommandLine.Option;
 /** Every benchmark in turn, each with its default settings; stops at the first that fails to run. */
 @Command(name = "all", mixinStandardHelpOptions = true, description = "Runs every benchmark in turn.")
 public final class AllBench implements Callable<Integer> {
-    static final List<String> ORDER = List.of("agent-footprint", "gateway", "heartbeats", "mass-failover", "audit",
-            "failover", "false-failovers");
+    static final List<String> ORDER = List.of("agent-footprint", "gateway", "gateway-moves", "heartbeats",
+            "mass-failover", "audit", "failover", "false-failovers");
 
     @Option(names = "--quick", description = "Smoke runs only; nothing is written.")
     boolean quick;

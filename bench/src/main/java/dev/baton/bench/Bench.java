@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             MassFailoverBench.class,
             AuditBench.class,
             GatewayBench.class,
+            GatewayMovesBench.class,
             AgentFootprintBench.class,
             AllBench.class,
         })

@@ -313,9 +313,15 @@ public final class FailoverBench implements Callable<Integer> {
         report.figure("trials with no answer from another server within " + FAILOVER_TIMEOUT.toSeconds() + " s",
                 Integer.toString(unansweredTrials), "0", unansweredTrials == 0);
         int droppedConnections = clientStats.disconnects() - reconnectsBeforeTrials;
-        report.figure("client reconnects during the trials (connections the gateway did not keep)",
-                Integer.toString(droppedConnections), "0", droppedConnections == 0);
-        report.figure("requests without an answer (written towards the killed host)", Integer.toString(unanswered));
+        report.figure("client reconnects during the trials (connections closed under a request to the killed host: "
+                + "in-flight policy close)", Integer.toString(droppedConnections));
+        report.figure("requests that failed with their connection, and retried by the client",
+                clientStats.failedRequests() + " failed, " + clientStats.retriedRequests() + " retried");
+        report.figure("hung connections (a request without an answer for "
+                + FailoverClient.DEFAULT_REQUEST_TIMEOUT.toSeconds() + " s; the client closed them)",
+                Long.toString(clientStats.hungConnections()), "0", clientStats.hungConnections() == 0);
+        report.figure("requests without an answer after the client's retries", Integer.toString(unanswered), "0",
+                unanswered == 0);
         report.figure("breakdown: kill → detected (server_down_detected_at − kill)", spread(detected));
         report.figure("breakdown: detect → decide (detect_to_decide_ms)", spread(decide));
         report.figure("breakdown: decide → RUNNING (decide_to_running_ms)", spread(running));

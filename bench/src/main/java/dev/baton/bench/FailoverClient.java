@@ -21,11 +21,16 @@ import java.util.function.Predicate;
 /**
  * A client of the sample plugin through the gateway: one persistent TCP connection, a request line ({@code <seq>})
  * every {@code interval} paced against a fixed schedule, and a reader that records every answer
- * ({@code <serverId> <seq>}): which server answered and when (this JVM's monotonic clock). When the connection ends
- * (end of stream, reset) it reconnects at once and counts it: with the gateway keeping connections across a failover
- * there should be none.
+ * ({@code <serverId> <seq>}): which server answered and when (this JVM's monotonic clock). It behaves like a real
+ * client across a failover: when the connection ends (end of stream, reset; the gateway closes a connection that awaits
+ * an answer when its host dies, under the in-flight policy {@code close}) it reconnects at once and sends the requests
+ * that had no answer on it again, first; it counts the closed connections and the failed and retried requests. It
+ * never waits for ever: a connection whose oldest request has no answer within {@code requestTimeout} is closed by the
+ * client (counted as hung) and its requests are retried too.
  */
 public final class FailoverClient implements AutoCloseable {
+    /** Above the gateway's switch timeout (10 s), which bounds how long it holds a client without an upstream. */
+    public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(15);
     /** One answer. */
     public record Reply(long seq, String server, long sentNanos, long receivedNanos) {
         public long latencyNanos() {
@@ -40,6 +45,9 @@ public final class FailoverClient implements AutoCloseable {
     private final String host;
     private final int port;
     private final long intervalNanos;
+    private final long requestTimeoutNanos;
+    private final OutstandingRequests outstanding = new OutstandingRequests();
+    private long hungConnections;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition replied = lock.newCondition();
     private final List<Reply> replies = new ArrayList<>();
@@ -62,10 +70,11 @@ public final class FailoverClient implements AutoCloseable {
     private record Connection(Socket socket, OutputStream out, BufferedReader in) {
     }
 
-    private FailoverClient(String host, int port, Duration interval) throws IOException {
+    private FailoverClient(String host, int port, Duration interval, Duration requestTimeout) throws IOException {
         this.host = host;
         this.port = port;
         this.intervalNanos = interval.toNanos();
+        this.requestTimeoutNanos = requestTimeout.toNanos();
         this.connection = connect();
         this.writer = new Thread(this::writeLoop, "bench-client-writer");
         this.reader = new Thread(this::readLoop, "bench-client-reader");
@@ -73,9 +82,18 @@ public final class FailoverClient implements AutoCloseable {
         reader.setDaemon(true);
     }
 
-    /** Connects and starts sending one line every {@code interval}. */
+    /** Connects and starts sending one line every {@code interval}, with the default request timeout. */
     public static FailoverClient start(String host, int port, Duration interval) throws IOException {
-        FailoverClient client = new FailoverClient(host, port, interval);
+        return start(host, port, interval, DEFAULT_REQUEST_TIMEOUT);
+    }
+
+    /**
+     * Connects and starts sending one line every {@code interval}; a connection whose oldest request waits longer
+     * than {@code requestTimeout} is closed and its requests are retried on a new one.
+     */
+    public static FailoverClient start(String host, int port, Duration interval, Duration requestTimeout)
+            throws IOException {
+        FailoverClient client = new FailoverClient(host, port, interval, requestTimeout);
         client.reader.start();
         client.writer.start();
         return client;
@@ -112,19 +130,35 @@ public final class FailoverClient implements AutoCloseable {
             if (current == null) {
                 continue;
             }
-            long seq;
+            StringBuilder lines = new StringBuilder();
             lock.lock();
             try {
-                seq = sent++;
+                if (connection != current) {
+                    continue;
+                }
+                long sendNanos = System.nanoTime();
+                if (outstanding.oldestWaitNanos(sendNanos) > requestTimeoutNanos) {
+                    // A request without an answer for that long: the client gives up on the connection (a hang).
+                    hungConnections++;
+                    closeQuietly(current);
+                    continue;
+                }
+                for (long retry : outstanding.takeRetries()) {
+                    outstanding.sent(retry, sendNanos);
+                    lines.append(retry).append('\n');
+                }
+                long seq = sent++;
                 if (seq >= sentAt.length) {
                     sentAt = java.util.Arrays.copyOf(sentAt, sentAt.length * 2);
                 }
-                sentAt[(int) seq] = System.nanoTime();
+                sentAt[(int) seq] = sendNanos;
+                outstanding.sent(seq, sendNanos);
+                lines.append(seq).append('\n');
             } finally {
                 lock.unlock();
             }
             try {
-                current.out().write((seq + "\n").getBytes(StandardCharsets.US_ASCII));
+                current.out().write(lines.toString().getBytes(StandardCharsets.US_ASCII));
                 current.out().flush();
             } catch (IOException e) {
                 lock.lock();
@@ -154,14 +188,15 @@ public final class FailoverClient implements AutoCloseable {
                 return;
             }
             long at = System.nanoTime();
-            connection = null;
-            closeQuietly(current);
             lock.lock();
             try {
+                connection = null;
+                outstanding.connectionClosed();
                 disconnects.add(new Disconnect(at, cause));
             } finally {
                 lock.unlock();
             }
+            closeQuietly(current);
             while (running) {
                 try {
                     connection = connect();
@@ -200,6 +235,7 @@ public final class FailoverClient implements AutoCloseable {
             }
             replies.add(new Reply(seq, line.substring(0, space), sentNanos, now));
             answered.set((int) seq);
+            outstanding.answered(seq);
             latencies.recordNanos(now - sentNanos);
             replied.signalAll();
         } finally {
@@ -285,9 +321,16 @@ public final class FailoverClient implements AutoCloseable {
         }
     }
 
-    /** A snapshot of the counters. */
+    /**
+     * A snapshot of the counters.
+     *
+     * @param failedRequests requests without an answer when their connection closed
+     * @param retriedRequests those sent again on a new connection
+     * @param hungConnections connections the client closed because a request had no answer within the request timeout
+     */
     public record Stats(long sent, long answered, long writeErrors, long lateTicks, long malformed, int disconnects,
-            long maxGapNanos, long maxGapAtNanos, long gapsOverSecond, String latency, long maxLatencyNanos) {
+            long maxGapNanos, long maxGapAtNanos, long gapsOverSecond, String latency, long maxLatencyNanos,
+            long failedRequests, long retriedRequests, long hungConnections) {
     }
 
     public Stats stats() {
@@ -295,7 +338,7 @@ public final class FailoverClient implements AutoCloseable {
         try {
             return new Stats(sent, replies.size(), writeErrors, lateTicks, malformed, disconnects.size(), maxGapNanos,
                     maxGapAtNanos, gapsOverSecond, latencies.count() == 0 ? "no answers" : latencies.summaryMillis(),
-                    latencies.maxNanos());
+                    latencies.maxNanos(), outstanding.failed(), outstanding.retried(), hungConnections);
         } finally {
             lock.unlock();
         }

@@ -220,14 +220,21 @@ public final class GatewayBench implements Callable<Integer> {
     }
 
     private static Map<String, String> gatewayConfig(String bootstrap, int bulkPort, int echoPort, int httpPort) {
+        return gatewayConfig(bootstrap, "gw-bench", BULK_ROLE + ":" + bulkPort + "," + ECHO_ROLE + ":" + echoPort,
+                httpPort, TOKEN);
+    }
+
+    /** A gateway on 127.0.0.1 with {@code routes}, its admin API on {@code httpPort} behind {@code token}. */
+    static Map<String, String> gatewayConfig(String bootstrap, String gatewayId, String routes, int httpPort,
+            String token) {
         Map<String, String> config = new LinkedHashMap<>();
         config.put("kafka.bootstrap.servers", bootstrap);
-        config.put("gateway.id", "gw-bench");
-        config.put("routes", BULK_ROLE + ":" + bulkPort + "," + ECHO_ROLE + ":" + echoPort);
+        config.put("gateway.id", gatewayId);
+        config.put("routes", routes);
         config.put("listen.host", "127.0.0.1");
         config.put("http.host", "127.0.0.1");
         config.put("http.port", Integer.toString(httpPort));
-        config.put("api.token", TOKEN);
+        config.put("api.token", token);
         return config;
     }
 

@@ -40,6 +40,8 @@ import java.util.Set;
  * @param nativeTransport {@code transport.native}: use epoll when it loads (Linux), NIO otherwise
  * @param drainTimeout {@code drain.timeout}: the longest a connection awaiting an answer drains from the old host of
  *     a planned move
+ * @param quietInterval {@code inflight.quiet}: how long a connection must have been quiet in both directions, the
+ *     upstream's bytes last, to count as idle when it loses its upstream
  */
 public record GatewaySettings(
         KafkaSettings kafka,
@@ -56,7 +58,8 @@ public record GatewaySettings(
         Duration backoffInitial,
         Duration backoffMax,
         boolean nativeTransport,
-        Duration drainTimeout) {
+        Duration drainTimeout,
+        Duration quietInterval) {
 
     public static final String SERVICE = "proxy-gateway";
     public static final int DEFAULT_HTTP_PORT = 8082;
@@ -114,6 +117,7 @@ public record GatewaySettings(
         if (drainTimeout.isZero()) {
             config.problem("drain.timeout must be positive");
         }
+        Duration quietInterval = config.duration("inflight.quiet", SwitchPolicy.DEFAULT_QUIET_INTERVAL);
         if (switchTimeout.isZero()) {
             config.problem("switch.timeout must be positive");
         }
@@ -135,19 +139,19 @@ public record GatewaySettings(
         }
         return new GatewaySettings(kafka, gatewayId, routes, listenHost, httpHost, httpPort, token, switchTimeout,
                 bufferBytes, writeQueueBytes, connectTimeout, backoffInitial, backoffMax, nativeTransport,
-                drainTimeout.isZero() ? SwitchPolicy.DEFAULT_DRAIN_TIMEOUT : drainTimeout);
+                drainTimeout.isZero() ? SwitchPolicy.DEFAULT_DRAIN_TIMEOUT : drainTimeout, quietInterval);
     }
 
     /** The switch timeout and back-off the connection state machines run with. */
     public SwitchPolicy switchPolicy() {
-        return new SwitchPolicy(switchTimeout, new Backoff(backoffInitial, backoffMax), drainTimeout);
+        return new SwitchPolicy(switchTimeout, new Backoff(backoffInitial, backoffMax), drainTimeout, quietInterval);
     }
 
     /** The same settings with the admin server on another port; tests start on port 0. */
     public GatewaySettings withHttpPort(int port) {
         return new GatewaySettings(kafka, gatewayId, routes, listenHost, httpHost, port, apiToken, switchTimeout,
                 switchBufferBytes, writeQueueBytes, connectTimeout, backoffInitial, backoffMax, nativeTransport,
-                drainTimeout);
+                drainTimeout, quietInterval);
     }
 
     /** {@code roleId:policy,...}; the replay limit is the same for every role. */
@@ -272,6 +276,6 @@ public record GatewaySettings(
                 + switchBufferBytes + ", writeQueueBytes=" + writeQueueBytes + ", connectTimeout=" + connectTimeout
                 + ", backoffInitial=" + backoffInitial
                 + ", backoffMax=" + backoffMax + ", nativeTransport=" + nativeTransport + ", drainTimeout="
-                + drainTimeout + "]";
+                + drainTimeout + ", quietInterval=" + quietInterval + "]";
     }
 }

@@ -63,6 +63,14 @@ class GatewaySettingsTest {
     }
 
     @Test
+    void shouldReadTheQuietIntervalIntoTheSwitchPolicy() {
+        assertThat(parse(Map.of("routes", "billing:7001")).switchPolicy().quietInterval())
+                .isEqualTo(Duration.ofMillis(500));
+        assertThat(parse(Map.of("routes", "billing:7001", "inflight.quiet", "0ms")).switchPolicy().quietInterval())
+                .as("0 judges by the unanswered bytes alone").isZero();
+    }
+
+    @Test
     void shouldRejectBadInFlightPolicies() {
         Map<String, String> values = Map.of("routes", "billing:7001", "inflight.policy", "retry",
                 "inflight.policy.roles", "billing:resend,billing:close,ghost:close,noname",

@@ -11,7 +11,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Debian's {@code redis-benchmark} as a real request/response client under load: {@code connections} connections,
- * one request in flight on each, {@code requests} SET then as many GET, results as CSV. It stops at the first
+ * one request in flight on each (or a pipeline of several, {@code -P}), {@code requests} SET then as many GET,
+ * results as CSV. It stops at the first
  * connection error ({@code Error: Server closed the connection}, exit code 1), so "it finished, and how" is the
  * question a test asks across a failover.
  */
@@ -50,10 +51,19 @@ public final class RedisBenchmark implements AutoCloseable {
 
     /** Starts the benchmark against {@code 127.0.0.1:port}; its output goes to {@code output}. */
     public static RedisBenchmark start(int port, int connections, int requests, Path output) {
+        return start(port, connections, requests, 1, output);
+    }
+
+    /**
+     * Starts the benchmark against {@code 127.0.0.1:port} with {@code pipeline} requests sent on each connection
+     * before it waits for their answers ({@code -P}); its output goes to {@code output}.
+     */
+    public static RedisBenchmark start(int port, int connections, int requests, int pipeline, Path output) {
         try {
             Files.createDirectories(output.toAbsolutePath().getParent());
             Process process = new ProcessBuilder("redis-benchmark", "-h", "127.0.0.1", "-p", String.valueOf(port),
-                    "-c", String.valueOf(connections), "-n", String.valueOf(requests), "-t", "set,get", "--csv")
+                    "-c", String.valueOf(connections), "-n", String.valueOf(requests), "-P", String.valueOf(pipeline),
+                    "-t", "set,get", "--csv")
                     .redirectErrorStream(true).redirectOutput(output.toFile()).start();
             return new RedisBenchmark(process, output);
         } catch (IOException e) {

@@ -59,8 +59,9 @@ public final class ConnectionMachine {
      * The role's route is now at {@code epoch}, answering at {@code endpoint} (null when not RUNNING there). A higher
      * epoch takes a forwarding connection off its upstream at once, before the new host is known: the old host lost
      * the role. A waiting connection connects as soon as the target is known, abandoning any attempt at an older
-     * target. A forwarding connection that awaits an answer ({@code inFlight}) drains from the old host when the
-     * move is {@code planned} (the old host is healthy), and otherwise follows the in-flight policy.
+     * target. A forwarding connection that may await an answer ({@code inFlight}: unanswered bytes or recent
+     * traffic) drains from the old host when the move is {@code planned} (the old host is healthy), and otherwise
+     * follows the in-flight policy.
      */
     public List<Action> onRoute(long epoch, Endpoint endpoint, long now, InFlight inFlight, boolean planned) {
         List<Action> out = new ArrayList<>();
@@ -73,13 +74,13 @@ public final class ConnectionMachine {
             return out;
         }
         if (state instanceof Forwarding forwarding) {
-            if (epoch > forwarding.epoch() && planned && inFlight.awaiting()) {
+            if (epoch > forwarding.epoch() && planned && awaiting(inFlight)) {
                 long deadline = now + policy.drainTimeout().toMillis();
                 state = new Draining(epoch, endpoint, forwarding.upstream(), forwarding.epoch(), now, deadline);
                 out.add(new Action.StartDrain(epoch, deadline));
             } else if (epoch > forwarding.epoch()) {
                 lose(forwarding.upstream(), forwarding.epoch(), SwitchCause.MOVE, epoch, endpoint, now, now, inFlight,
-                        -1, out);
+                        awaiting(inFlight), -1, out);
             }
             // Same epoch, other endpoint (the owner restarted the role elsewhere): a working connection stays; if
             // the old endpoint is really gone its socket closes and onUpstreamClosed picks up the new one.
@@ -152,14 +153,16 @@ public final class ConnectionMachine {
      */
     public List<Action> onUpstreamClosed(long routeEpoch, Endpoint routeEndpoint, long now, InFlight inFlight) {
         if (state instanceof Draining draining) {
-            // The old host answered what it had and closed after the FIN, as a drained host does (or it died).
-            return endDrain(draining, now, inFlight);
+            // The old host answered what it had and closed after the FIN, as a drained host does (or it died): its
+            // close ends the answers, so only bytes sent after its last answer count, not recent traffic.
+            return endDrain(draining, now, inFlight, inFlight.awaiting());
         }
         if (!(state instanceof Forwarding forwarding)) {
             return List.of();
         }
         List<Action> out = new ArrayList<>();
         if (clientEnded && !inFlight.awaiting()) {
+            // Exact here: the upstream's close after the client's FIN is how a server ends an exchange.
             // The client sent everything and the upstream answered and closed: the end of the exchange, not a loss.
             state = new Closed("the upstream closed after answering the half-closed client");
             out.add(new Action.FinishClient());
@@ -168,7 +171,7 @@ public final class ConnectionMachine {
         boolean moved = routeEpoch > forwarding.epoch();
         lose(forwarding.upstream(), forwarding.epoch(), moved ? SwitchCause.MOVE : SwitchCause.UPSTREAM_LOST,
                 Math.max(routeEpoch, forwarding.epoch()), routeEpoch >= forwarding.epoch() ? routeEndpoint : null, now,
-                now, inFlight, -1, out);
+                now, inFlight, awaiting(inFlight), -1, out);
         return out;
     }
 
@@ -177,7 +180,7 @@ public final class ConnectionMachine {
         if (!(state instanceof Draining draining) || now < draining.drainDeadline()) {
             return List.of();
         }
-        return endDrain(draining, now, inFlight);
+        return endDrain(draining, now, inFlight, awaiting(inFlight));
     }
 
     /**
@@ -185,11 +188,16 @@ public final class ConnectionMachine {
      * in-flight policy (nothing, when the old host answered everything). The client's held bytes waited since the
      * drain started.
      */
-    private List<Action> endDrain(Draining draining, long now, InFlight inFlight) {
+    private List<Action> endDrain(Draining draining, long now, InFlight inFlight, boolean awaiting) {
         List<Action> out = new ArrayList<>();
         lose(draining.from(), draining.fromEpoch(), SwitchCause.MOVE, draining.epoch(), draining.target(), now,
-                draining.since(), inFlight, Math.max(0, now - draining.since()), out);
+                draining.since(), inFlight, awaiting, Math.max(0, now - draining.since()), out);
         return out;
+    }
+
+    /** The conservative judgement: unanswered bytes, or traffic within the quiet interval. */
+    private boolean awaiting(InFlight inFlight) {
+        return inFlight.awaiting(policy.quietInterval().toMillis());
     }
 
     /**
@@ -218,22 +226,30 @@ public final class ConnectionMachine {
      * null when not known yet) or the upstream connection went away. Its in-flight policy decides what becomes of a
      * client awaiting an answer; an idle one switches, without an upstream since {@code since}.
      *
+     * <p>Under {@code replay}, a connection that may await only because of recent traffic (nothing sent after the
+     * upstream's last bytes) has nothing that can be resent safely: the answers may be complete (a client that sends
+     * one request at a time) or partial (a pipeline), and resending earlier bytes would run requests twice and hand
+     * the client extra answers. It is re-pointed with nothing resent.
+     *
+     * @param awaiting whether the client may await an answer
      * @param drainMillis how long it drained from {@code from} first; -1 when it did not
      */
     private void lose(Endpoint from, long fromEpoch, SwitchCause cause, long epoch, Endpoint target, long now,
-            long since, InFlight inFlight, long drainMillis, List<Action> out) {
+            long since, InFlight inFlight, boolean awaiting, long drainMillis, List<Action> out) {
         boolean replay = false;
-        if (inFlight.awaiting()) {
+        if (awaiting) {
             String abandon = null;
             switch (inFlightPolicy.mode()) {
-                case CLOSE -> abandon = "awaited an answer to " + inFlight.unansweredBytes() + " bytes from "
-                        + from + " (" + describe(cause, drainMillis) + "); in-flight policy close";
+                case CLOSE -> abandon = awaited(inFlight, from) + " (" + describe(cause, drainMillis)
+                        + "); in-flight policy close";
                 case REPLAY -> {
-                    if (inFlight.replayable()) {
+                    if (!inFlight.awaiting()) {
+                        // recent traffic only: nothing after the last answer bytes to resend
+                    } else if (inFlight.replayable()) {
                         replay = true;
                     } else {
-                        abandon = "awaited an answer to " + inFlight.unansweredBytes() + " bytes from "
-                                + from + " (" + describe(cause, drainMillis) + "), more than the replay limit of "
+                        abandon = awaited(inFlight, from) + " (" + describe(cause, drainMillis)
+                                + "), more than the replay limit of "
                                 + inFlightPolicy.replayLimitBytes() + " bytes";
                     }
                 }
@@ -258,6 +274,13 @@ public final class ConnectionMachine {
         out.add(new Action.ArmDeadline(pending.deadline()));
         state = new Switching(proceed(pending, out), cause, since, from, fromEpoch, inFlight.unansweredBytes(), replay,
                 drainMillis);
+    }
+
+    private static String awaited(InFlight inFlight, Endpoint from) {
+        if (inFlight.awaiting()) {
+            return "awaited an answer to " + inFlight.unansweredBytes() + " bytes from " + from;
+        }
+        return "had traffic with " + from + " " + inFlight.quietMillis() + " ms before (answers may be missing)";
     }
 
     private static String describe(SwitchCause cause, long drainMillis) {

@@ -112,7 +112,7 @@ final class ClientConnection {
     }
 
     private InFlight inFlight() {
-        return upstream == null ? InFlight.IDLE : unanswered.inFlight();
+        return upstream == null ? InFlight.IDLE : unanswered.inFlight(role.now());
     }
 
     /** Takes ownership of {@code message}: forwards it (the upstream socket releases it) or copies and releases it. */
@@ -121,9 +121,9 @@ final class ClientConnection {
             int length = message.readableBytes();
             meters.forwardedToUpstream(length);
             if (unanswered.wantsCopy(length)) {
-                unanswered.sent(ByteBufUtil.getBytes(message));
+                unanswered.sent(ByteBufUtil.getBytes(message), role.now());
             } else {
-                unanswered.sent(length);
+                unanswered.sent(length, role.now());
             }
             if (toUpstream.write(message)) {
                 reading.upstreamFull(true);
@@ -152,7 +152,7 @@ final class ClientConnection {
             return;
         }
         if (data.isReadable()) {
-            unanswered.answered();
+            unanswered.answered(role.now());
         }
         meters.forwardedToClient(data.readableBytes());
         if (toClient.write(data)) {
@@ -230,13 +230,14 @@ final class ClientConnection {
             LOG.info("{}: switching ({}): left {}, holding client bytes{}", name, drop.cause() == SwitchCause.MOVE
                     ? "role moved to epoch " + machine.pendingEpoch() : "upstream connection lost",
                     old == null ? "its upstream" : old.remoteAddress(),
-                    drop.replay() ? "; " + unanswered.inFlight().unansweredBytes() + " unanswered bytes to resend"
+                    drop.replay()
+                            ? "; " + unanswered.inFlight(role.now()).unansweredBytes() + " unanswered bytes to resend"
                             : "");
         }
         if (drop.replay()) {
             held.resendFirst(unanswered.take());
         } else {
-            unanswered.answered();
+            unanswered.reset();
         }
     }
 
@@ -249,7 +250,7 @@ final class ClientConnection {
         holding = true;
         toUpstream.end();
         LOG.info("{}: draining {} (role moved to epoch {}): {} bytes await an answer; holding client bytes", name,
-                upstream.remoteAddress(), drain.epoch(), unanswered.inFlight().unansweredBytes());
+                upstream.remoteAddress(), drain.epoch(), unanswered.inFlight(role.now()).unansweredBytes());
         role.vertx().setTimer(Math.max(1, drain.deadlineMillis() - role.now()),
                 t -> apply(machine.onDrainDeadline(Math.max(role.now(), drain.deadlineMillis()), inFlight()), null));
     }
@@ -288,8 +289,7 @@ final class ClientConnection {
             if (socket == upstream) {
                 Route route = role.route();
                 LOG.info("{}: upstream {} closed the connection", name, start.upstream());
-                apply(machine.onUpstreamClosed(route.epoch(), route.endpoint(), role.now(), unanswered.inFlight()),
-                        null);
+                apply(machine.onUpstreamClosed(route.epoch(), route.endpoint(), role.now(), inFlight()), null);
             }
         });
         if (toClient.full()) {
@@ -301,13 +301,14 @@ final class ClientConnection {
             toUpstream.write(Buffer.buffer(preamble));
         }
         long flushed = held.bytes();
-        unanswered.answered();
+        unanswered.reset();
+        long now = role.now();
         for (Buffer data = held.poll(); data != null; data = held.poll()) {
             meters.forwardedToUpstream(data.length());
             if (unanswered.wantsCopy(data.length())) {
-                unanswered.sent(data.getBytes());
+                unanswered.sent(data.getBytes(), now);
             } else {
-                unanswered.sent(data.length());
+                unanswered.sent(data.length(), now);
             }
             toUpstream.write(data);
         }
@@ -350,7 +351,7 @@ final class ClientConnection {
     /** The client awaited an answer its lost upstream will never send: closed, so its own retry can run. */
     private void abandonClient(Action.AbandonClient abandon) {
         releaseUpstream();
-        unanswered.answered();
+        unanswered.reset();
         held.discard();
         closeGracefully(client);
         endSwitch();

@@ -71,7 +71,10 @@ class GatewayFailoverIT {
                 "transport.native", System.getProperty("it.native", "true"),
                 "preamble.secrets", "preamble:" + preamble,
                 // The writer streams without waiting for answers: re-pointed with whatever the old host did not answer.
-                "inflight.policy.roles", "order:repoint"));
+                "inflight.policy.roles", "order:repoint",
+                // These tests re-point clients right after an answer, one request in flight each: judged by the
+                // unanswered bytes alone. The quiet interval's judgement is GatewayInFlightIT's and GatewayRedisIT's.
+                "inflight.quiet", "0ms"));
     }
 
     @AfterAll

@@ -38,6 +38,8 @@ class GatewayInFlightIT {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayInFlightIT.class);
     private static final Duration T = Duration.ofSeconds(15);
     private static final int REPLAY_LIMIT = 64;
+    /** The gateway's inflight.quiet here: a connection quiet that long, its host's answer last, counts as idle. */
+    private static final Duration QUIET = Duration.ofMillis(200);
     private static final List<String> ROLES = List.of("closing", "replaying", "overlimit", "halfclose", "draining",
             "drained");
 
@@ -53,7 +55,8 @@ class GatewayInFlightIT {
                 "switch.timeout", "10s",
                 "transport.native", System.getProperty("it.native", "true"),
                 "inflight.policy.roles", "replaying:replay,overlimit:replay",
-                "inflight.replay.bytes", String.valueOf(REPLAY_LIMIT)));
+                "inflight.replay.bytes", String.valueOf(REPLAY_LIMIT),
+                "inflight.quiet", QUIET.toMillis() + "ms"));
     }
 
     @AfterAll
@@ -69,8 +72,10 @@ class GatewayInFlightIT {
                 LineClient awaiting = LineClient.connect(fixture.port(role))) {
             control.runOn(role, a);
             assertThat(idle.ask("hello")).isEqualTo("srv-a hello");
+            long idleSince = System.nanoTime();
             assertThat(awaiting.ask("hello")).isEqualTo("srv-a hello");
             sendUnanswered(a, awaiting, "never-answered");
+            awaitQuiet(idleSince);
 
             // When srv-a dies with the request unanswered
             long lostAt = System.nanoTime();
@@ -186,7 +191,9 @@ class GatewayInFlightIT {
                 LineClient awaiting = LineClient.connect(fixture.port(role))) {
             control.runOn(role, a);
             assertThat(idle.ask("hello")).isEqualTo("srv-a hello");
+            long idleSince = System.nanoTime();
             sendUnanswered(a, awaiting, "never-answered");
+            awaitQuiet(idleSince);
 
             // When the role moves away for maintenance: the awaiting connection drains, the old host takes the FIN
             // and closes without answering
@@ -246,6 +253,15 @@ class GatewayInFlightIT {
         host.silence();
         client.send(line);
         Await.until("the request at " + host.serverId(), T, () -> host.lines().contains(line));
+    }
+
+    /**
+     * Until a client whose last answer came at {@code sinceNanos} has been quiet for the gateway's quiet interval: only
+     * then is it idle (with more recent traffic it might be a pipeline still waiting for answers).
+     */
+    private static void awaitQuiet(long sinceNanos) {
+        Await.until("a client quiet for " + QUIET.toMillis() + " ms", T,
+                () -> System.nanoTime() - sinceNanos > QUIET.toNanos());
     }
 
     private static ProxyReconnected reconnected(TestKafka kafka, String role, long epoch) {
