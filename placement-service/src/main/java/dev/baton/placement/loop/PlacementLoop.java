@@ -20,6 +20,7 @@ import dev.baton.placement.detector.ReportedRole;
 import dev.baton.placement.detector.ServerIdentity;
 import dev.baton.placement.detector.ServerTransition;
 import dev.baton.placement.detector.ServerView;
+import dev.baton.placement.detector.StreamGap;
 import dev.baton.placement.policy.Assignment;
 import dev.baton.placement.policy.Assignments;
 import dev.baton.placement.policy.Decision;
@@ -119,6 +120,7 @@ public final class PlacementLoop implements PlacementControl, Runnable {
     private long instanceSequence;
     private final Duration fenceProbeInterval;
     private Instant lastFenceProbe = Instant.EPOCH;
+    private StreamGap lastStreamGap;
 
     private sealed interface Command {
     }
@@ -213,6 +215,17 @@ public final class PlacementLoop implements PlacementControl, Runnable {
     private void consume(KafkaInputs.Batch batch) {
         for (KafkaInputs.Stamped<Heartbeat> stamped : batch.heartbeats()) {
             onHeartbeat(stamped.event(), stamped.recordTimestamp());
+        }
+        for (KafkaInputs.Stamped<PlacementHeartbeat> stamped : batch.instances()) {
+            // Appended by the same broker every 100 ms: proof its clock ran, even when no agent is heard.
+            detector.onStreamTick(stamped.recordTimestamp());
+        }
+        StreamGap gap = detector.lastStreamGap();
+        if (gap != null && !gap.equals(lastStreamGap)) {
+            lastStreamGap = gap;
+            LOG.warn("The broker appended nothing for {} ms (from {} to {}): no server is judged by its silence in"
+                    + " that time; every server gets a full failure timeout from {}", gap.length().toMillis(),
+                    gap.from(), gap.to(), gap.to());
         }
         detector.onProgress(batch.heartbeatProgress());
         metrics.heartbeatReadThrough(batch.heartbeatProgress().readThrough());
@@ -474,7 +487,10 @@ public final class PlacementLoop implements PlacementControl, Runnable {
         long decideStarted = System.nanoTime();
         Decision decision = policy.decide(roles, view, assignments, manual, now);
         for (Move move : decision.moves()) {
-            events.add(move.toEvent(UUID.randomUUID(), now));
+            if (move.reason() != MoveReason.RESUME) {
+                // A resume grants the role to the host it is on: an assignment, no RoleMoved (nothing moved).
+                events.add(move.toEvent(UUID.randomUUID(), now));
+            }
             events.add(move.toAssignment(UUID.randomUUID(), now));
         }
         for (Unplacement unplacement : decision.unplaced()) {
