@@ -47,12 +47,7 @@ class AgentCutOffIT {
         if (proxied != null) {
             proxied.proxy().restore();
         }
-        if (agents != null) {
-            agents.close();
-        }
-        if (placement != null) {
-            placement.close();
-        }
+        Closer.closeAll(agents, placement);
     }
 
     @Test

@@ -63,12 +63,7 @@ class BrokerPauseIT {
             proxied.proxy().unstall();
             proxied.proxy().restore();
         }
-        if (agents != null) {
-            agents.close();
-        }
-        if (placement != null) {
-            placement.close();
-        }
+        Closer.closeAll(agents, placement);
     }
 
     @Test
