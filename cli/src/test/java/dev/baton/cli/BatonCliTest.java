@@ -13,7 +13,8 @@ class BatonCliTest {
     private static final String ROLE = """
             {"roleId":"billing","version":2,"servers":["server-a","server-b","server-c"],"forceHighestPriority":true,
              "failbackDelayMs":30000,"database":{"server":"DBHOST\\\\SQLEXPRESS","host":"dbhost","port":1433},
-             "updatedBy":"admin-api","updatedAt":"2026-11-25T10:00:00Z","hostingServer":"server-a","epoch":4}""";
+             "updatedBy":"admin-api","updatedAt":"2026-11-25T10:00:00Z","hostingServer":"server-a","epoch":4,
+             "state":"RUNNING"}""";
 
     private final FakeApiClient api = new FakeApiClient();
 
@@ -28,8 +29,8 @@ class BatonCliTest {
         assertThat(request.method()).isEqualTo("GET");
         assertThat(request.uri()).hasToString("http://127.0.0.1:8081/api/v1/roles");
         assertThat(request.bearerToken()).isEqualTo("secret-token");
-        assertThat(run.out()).startsWith("ROLE     HOST      EPOCH  SERVERS");
-        assertThat(run.out()).contains("billing  server-a  4      server-a,server-b,server-c  on after 30 s");
+        assertThat(run.out()).startsWith("ROLE     STATE    HOST      EPOCH  SERVERS");
+        assertThat(run.out()).contains("billing  RUNNING  server-a  4      server-a,server-b,server-c  on after 30 s");
         assertThat(run.err()).isEmpty();
     }
 
@@ -158,6 +159,19 @@ class BatonCliTest {
 
         assertThat(api.only().jsonBody()).isEqualTo("{\"to\":\"server-b\"}");
         assertThat(run.out()).isEqualTo("billing moved server-a -> server-b at epoch 5 (MANUAL: moved by admin-api)\n");
+    }
+
+    @Test
+    void shouldResetARolesRestartBudget() {
+        api.answer(200, "{\"roleId\":\"billing\",\"resourceFailuresCleared\":3}");
+
+        CliRun run = CliRun.run(api, "roles", "reset-budget", "billing");
+
+        assertThat(run.exit()).isZero();
+        assertThat(api.only().method()).isEqualTo("POST");
+        assertThat(api.only().uri()).hasToString("http://127.0.0.1:8081/api/v1/roles/billing/restart-budget/reset");
+        assertThat(run.out()).isEqualTo("restart budget of billing reset (3 recent resource failures forgotten); a held"
+                + " role may move at the placement's next round\n");
     }
 
     @Test

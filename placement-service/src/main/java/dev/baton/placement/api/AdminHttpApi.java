@@ -92,6 +92,7 @@ public final class AdminHttpApi implements AutoCloseable {
     private final HttpClient forwarding;
     private final Buffer openApi;
     private final Object[] roleLocks = new Object[LOCK_STRIPES];
+    private final RestartBudgetApi budgets;
 
     /**
      * An API attributing changes to {@value #DEFAULT_ACTOR}, on the system clock, waiting up to 10 s for the loop
@@ -135,6 +136,7 @@ public final class AdminHttpApi implements AutoCloseable {
         this.openApi = Buffer.buffer(openApiDocument());
         this.workers = vertx.createSharedWorkerExecutor(WORKER_POOL, WORKER_POOL_SIZE);
         this.forwarding = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(2_000));
+        this.budgets = new RestartBudgetApi(vertx, control, actor, moveTimeout);
     }
 
     private static byte[] openApiDocument() {
@@ -217,6 +219,7 @@ public final class AdminHttpApi implements AutoCloseable {
                     + after.database().server() + " (" + after.database().host() + ":" + after.database().port() + ")");
         });
         router.post(BASE + "/roles/:roleId/move").handler(this::move);
+        router.post(BASE + "/roles/:roleId/restart-budget/reset").handler(this::resetRestartBudget);
     }
 
     // ---- servers
@@ -365,9 +368,7 @@ public final class AdminHttpApi implements AutoCloseable {
     }
 
     private void move(RoutingContext ctx) {
-        PlacementSnapshot snapshot = control.snapshot();
-        if (!snapshot.leader() && snapshot.leaderAdminUrl() != null && ctx.request().getHeader(FORWARDED_BY) == null) {
-            forwardToLeader(ctx, snapshot);
+        if (forwardedToLeader(ctx)) {
             return;
         }
         String roleId = ctx.pathParam("roleId");
@@ -400,8 +401,28 @@ public final class AdminHttpApi implements AutoCloseable {
                         : failure));
     }
 
+    private void resetRestartBudget(RoutingContext ctx) {
+        if (forwardedToLeader(ctx)) {
+            return;
+        }
+        String roleId = ctx.pathParam("roleId");
+        blocking(() -> store.role(roleId).isPresent())
+                .onSuccess(known -> budgets.reset(ctx, known))
+                .onFailure(failure -> fail(ctx, failure));
+    }
+
+    /** On a standby that knows the leader, hands the request to it (once) and says so. */
+    private boolean forwardedToLeader(RoutingContext ctx) {
+        PlacementSnapshot snapshot = control.snapshot();
+        if (!snapshot.leader() && snapshot.leaderAdminUrl() != null && ctx.request().getHeader(FORWARDED_BY) == null) {
+            forwardToLeader(ctx, snapshot);
+            return true;
+        }
+        return false;
+    }
+
     /**
-     * Only the leader moves roles: a standby hands a move request to the leader's admin API, with the caller's
+     * Only the leader moves roles (and holds restart budgets): a standby hands a move or budget request to the leader's admin API, with the caller's
      * credentials, and answers what the leader answered. Marked so a leader that has just stepped down does not
      * forward it again.
      */
@@ -420,7 +441,7 @@ public final class AdminHttpApi implements AutoCloseable {
                     return request.send(ctx.body().buffer() == null ? Buffer.buffer() : ctx.body().buffer());
                 })
                 .compose(response -> response.body().map(body -> {
-                    LOG.info("move request for role {} forwarded to leader {}: {}", ctx.pathParam("roleId"),
+                    LOG.info("{} for role {} forwarded to leader {}: {}", ctx.request().path(), ctx.pathParam("roleId"),
                             snapshot.leaderId(), response.statusCode());
                     ctx.response().setStatusCode(response.statusCode())
                             .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")

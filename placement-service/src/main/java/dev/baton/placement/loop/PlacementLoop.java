@@ -9,6 +9,7 @@ import dev.baton.events.MoveReason;
 import dev.baton.events.PlacementHeartbeat;
 import dev.baton.events.RoleAssignment;
 import dev.baton.events.RoleState;
+import dev.baton.placement.api.BudgetReset;
 import dev.baton.placement.api.ManualMoveResult;
 import dev.baton.placement.api.PlacementControl;
 import dev.baton.placement.api.PlacementSnapshot;
@@ -30,6 +31,7 @@ import dev.baton.placement.policy.Move;
 import dev.baton.placement.policy.PlacementPolicy;
 import dev.baton.placement.policy.Rejection;
 import dev.baton.placement.policy.RoleConfig;
+import dev.baton.placement.policy.RoleStatus;
 import dev.baton.placement.policy.Unplacement;
 import dev.baton.placement.store.RoleDefinition;
 import dev.baton.placement.store.RoleStore;
@@ -132,6 +134,9 @@ public final class PlacementLoop implements PlacementControl, Runnable {
     }
 
     private record RequestMove(ManualMove request, CompletableFuture<ManualMoveResult> answer) implements Command {
+    }
+
+    private record ResetBudget(String roleId, String by, CompletableFuture<BudgetReset> answer) implements Command {
     }
 
     private record PendingMove(ManualMove request, CompletableFuture<ManualMoveResult> answer) {
@@ -422,8 +427,26 @@ public final class PlacementLoop implements PlacementControl, Runnable {
                 applyMaintenance(set, true);
             } else if (command instanceof RequestMove move) {
                 pendingMoves.add(new PendingMove(move.request(), move.answer()));
+            } else if (command instanceof ResetBudget reset) {
+                reset.answer().complete(resetBudget(reset.roleId(), reset.by()));
             }
         }
+    }
+
+    /** Forgets a role's recent resource failures: a role held on an exhausted budget may move next round. */
+    private BudgetReset resetBudget(String roleId, String by) {
+        if (!leading) {
+            return BudgetReset.rejected(following.leaderId() == null ? "no placement instance leads yet"
+                    : "this instance is a standby; " + following.leaderId() + " leads");
+        }
+        Assignment current = assignments.find(roleId);
+        if (current == null) {
+            return BudgetReset.rejected("role " + roleId + " has no assignment yet");
+        }
+        int cleared = current.resourceFailures().size();
+        assignments = assignments.with(List.of(new Assignment(roleId, current.epoch(), current.serverId(), List.of())));
+        LOG.info("Role {}: restart budget reset by {} ({} recent resource failures forgotten)", roleId, by, cleared);
+        return BudgetReset.done(cleared);
     }
 
     /**
@@ -640,6 +663,7 @@ public final class PlacementLoop implements PlacementControl, Runnable {
     }
 
     private PlacementSnapshot snapshotOf(Instant now, String deferredBecause, ClusterView view, List<Hold> held) {
+        metrics.rolesNotServing.set(RoleStatus.notServing(roles, assignments, view, held));
         return new PlacementSnapshot(now, leading, instanceId, deferredBecause, view, assignments, held,
                 leading ? term : following.term(), leading ? instanceId : following.leaderId(),
                 leading ? null : following.leaderAdminUrl());
@@ -671,6 +695,13 @@ public final class PlacementLoop implements PlacementControl, Runnable {
         Objects.requireNonNull(request, "request");
         CompletableFuture<ManualMoveResult> answer = new CompletableFuture<>();
         commands.add(new RequestMove(request, answer));
+        return answer;
+    }
+
+    @Override
+    public CompletableFuture<BudgetReset> resetRestartBudget(String roleId, String by) {
+        CompletableFuture<BudgetReset> answer = new CompletableFuture<>();
+        commands.add(new ResetBudget(Objects.requireNonNull(roleId, "roleId"), by, answer));
         return answer;
     }
 

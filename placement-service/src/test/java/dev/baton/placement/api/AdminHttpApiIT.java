@@ -1,5 +1,6 @@
 package dev.baton.placement.api;
 
+import static dev.baton.placement.api.FakePlacementControl.NOW;
 import static dev.baton.placement.api.FakePlacementControl.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -15,6 +16,7 @@ import dev.baton.placement.detector.ServerIdentity;
 import dev.baton.placement.detector.ServerState;
 import dev.baton.placement.policy.Assignment;
 import dev.baton.placement.policy.Hold;
+import dev.baton.placement.policy.ResourceFailure;
 import dev.baton.placement.policy.ManualMove;
 import dev.baton.placement.store.PostgresRoleStore;
 import dev.baton.placement.store.RoleDefinition;
@@ -246,6 +248,8 @@ class AdminHttpApiIT {
         assertThat(role.getString("hostingServer")).isEqualTo("srv-a");
         assertThat(role.getLong("epoch")).isEqualTo(7);
         assertThat(role.getString("held")).startsWith("restart budget exhausted");
+        assertThat(role.getString("state")).isEqualTo("HELD");
+        assertThat(role.getString("stateReason")).isEqualTo(role.getString("held"));
         assertThat(control.rolesChangedCalls()).isEqualTo(notified + 1);
 
         RoleConfigured event = awaitConfigured("payroll", 1);
@@ -539,6 +543,48 @@ class AdminHttpApiIT {
         assertThat(moved.json()).isEqualTo(new JsonObject().put("roleId", "mover").put("to", "srv-b").put("epoch", 1)
                 .put("reason", "MANUAL").put("cause", "moved by admin-api"));
         assertThat(control.moveRequests()).contains(new ManualMove("mover", "srv-b", "admin-api"));
+    }
+
+    @Test
+    void shouldShowWhyARoleDoesNotServe() throws Exception {
+        createRole("orphan", "srv-b", "srv-c");
+        createRole("ledger", "srv-a", "srv-b");
+
+        JsonObject orphan = get("/roles/orphan").json();
+        JsonObject ledger = get("/roles/ledger").json();
+
+        assertThat(orphan.getString("state")).isEqualTo("UNPLACED");
+        assertThat(orphan.getString("stateReason"))
+                .isEqualTo("every server is down or in maintenance: srv-b is DOWN, srv-c is in maintenance");
+        assertThat(ledger.getString("state")).isEqualTo("STARTING");
+        assertThat(ledger.getString("stateReason")).isEqualTo("assigned to srv-a at epoch 2; srv-a has not reported"
+                + " it yet");
+    }
+
+    @Test
+    void shouldResetTheRestartBudgetOfAHeldRole() throws Exception {
+        createRole("budgeted", "srv-a", "srv-m");
+        createRole("newcomer", "srv-a");
+        PlacementSnapshot before = control.snapshot();
+        control.snapshot(FakePlacementControl.snapshot(before.view().servers(), List.of(new Assignment("budgeted", 4,
+                "srv-a", List.of(new ResourceFailure("srv-m", NOW), new ResourceFailure("srv-a", NOW)))), List.of()));
+        Reply reset;
+        Reply noAssignment;
+        try {
+            reset = send(HttpMethod.POST, "/roles/budgeted/restart-budget/reset", null);
+            noAssignment = send(HttpMethod.POST, "/roles/newcomer/restart-budget/reset", null);
+        } finally {
+            control.snapshot(before);
+        }
+        Reply unknownRole = send(HttpMethod.POST, "/roles/nobody/restart-budget/reset", null);
+
+        assertThat(reset.status()).as(reset.text()).isEqualTo(200);
+        assertThat(reset.json()).isEqualTo(new JsonObject().put("roleId", "budgeted").put("resourceFailuresCleared", 2));
+        assertThat(control.budgetResets()).containsExactly("budgeted by admin-api", "newcomer by admin-api");
+        assertApiError(noAssignment, 409);
+        assertThat(noAssignment.message()).isEqualTo("the restart budget of role newcomer was not reset: role newcomer"
+                + " has no assignment yet");
+        assertApiError(unknownRole, 404);
     }
 
     @Test
