@@ -6,6 +6,7 @@ import dev.baton.cli.format.ApiFormats;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -34,11 +35,14 @@ final class ServersCommand implements Callable<Integer> {
     }
 
     @Command(name = "maintenance", description = "Scheduled downtime: on moves the server's roles away (MAINTENANCE) "
-            + "and places none on it; off makes it eligible again.")
+            + "and places none on it; off makes it eligible again. Refused when roles would be left with no eligible "
+            + "server, unless --force.")
     int maintenance(@Parameters(paramLabel = "SERVER") String serverId,
-            @Parameters(paramLabel = "on|off", description = "on or off") Toggle toggle) {
-        String body = root.placement().put(SERVERS + "/" + segment(serverId) + "/maintenance",
-                Json.object().put("on", toggle.isOn()).toString());
+            @Parameters(paramLabel = "on|off", description = "on or off") Toggle toggle,
+            @Option(names = "--force", description = "Even if the roles named in the refusal would stop.")
+            boolean force) {
+        String body = root.placement().put(SERVERS + "/" + segment(serverId) + "/maintenance"
+                + (force ? "?force=true" : ""), Json.object().put("on", toggle.isOn()).toString());
         return print(body, "maintenance " + toggle + " for " + serverId + "\n"
                 + ApiFormats.server(Json.parse("placement API", body)));
     }

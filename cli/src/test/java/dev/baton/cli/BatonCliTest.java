@@ -128,6 +128,27 @@ class BatonCliTest {
                 "/api/v1/servers/server-a/maintenance", "{\"on\":true}");
     }
 
+    @Test
+    void shouldShowWhichRolesMaintenanceWouldStopAndForceItOnlyWhenAsked() {
+        api.answer(409, "{\"code\":409,\"message\":\"maintenance of server-a would leave 1 roles with no eligible"
+                + " server, so they would stop: billing; repeat with ?force=true to do it anyway\",\"validationErrors\":"
+                + "[\"billing: no other eligible server (server-b is DOWN)\"]}");
+
+        CliRun refused = CliRun.run(api, "servers", "maintenance", "server-a", "on");
+
+        assertThat(refused.exit()).isEqualTo(1);
+        assertThat(refused.err()).contains("would stop: billing", "billing: no other eligible server (server-b is DOWN)");
+        assertThat(api.only().uri().getRawQuery()).isNull();
+
+        FakeApiClient forcing = new FakeApiClient().answer(200, "{\"serverId\":\"server-a\",\"kind\":\"EXPANSION\","
+                + "\"host\":\"agent-a\",\"state\":\"MAINTENANCE\",\"maintenance\":true,\"roles\":[]}");
+        CliRun forced = CliRun.run(forcing, "servers", "maintenance", "server-a", "on", "--force");
+
+        assertThat(forced.exit()).isZero();
+        assertThat(forcing.only().uri().getRawPath()).isEqualTo("/api/v1/servers/server-a/maintenance");
+        assertThat(forcing.only().uri().getRawQuery()).isEqualTo("force=true");
+    }
+
     private void assertRequest(String[] args, String method, String path, String body) {
         FakeApiClient client = new FakeApiClient();
         String answer = args[0].equals("servers")

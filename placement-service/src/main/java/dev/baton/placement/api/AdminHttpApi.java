@@ -4,6 +4,7 @@ import dev.baton.events.RoleConfigured;
 import dev.baton.placement.api.AdminRequests.CreateRole;
 import dev.baton.placement.api.AdminRequests.Failback;
 import dev.baton.placement.policy.ConfigError;
+import dev.baton.placement.policy.MaintenanceGuard;
 import dev.baton.placement.policy.ManualMove;
 import dev.baton.placement.policy.RoleConfigValidator;
 import dev.baton.placement.store.RoleDefinition;
@@ -241,13 +242,34 @@ public final class AdminHttpApi implements AutoCloseable {
     private void setMaintenance(RoutingContext ctx) {
         String serverId = ctx.pathParam("serverId");
         boolean on = AdminRequests.maintenance(body(ctx));
-        blocking(() -> store.setMaintenance(serverId, on, actor).orElseThrow(() -> noServer(serverId)))
+        boolean force = AdminRequests.force(ctx.queryParam("force"));
+        blocking(() -> {
+            if (on && !force) {
+                refuseIfRolesWouldStop(serverId);
+            }
+            return store.setMaintenance(serverId, on, actor).orElseThrow(() -> noServer(serverId));
+        })
                 .onSuccess(server -> {
                     LOG.info("server {}: maintenance {} by {}", serverId, on ? "on" : "off", actor);
                     control.maintenanceChanged(serverId, on, actor);
                     answerServer(ctx, server);
                 })
                 .onFailure(failure -> fail(ctx, failure));
+    }
+
+    /** 409 listing the roles maintenance of {@code serverId} would leave with no eligible server; on a worker. */
+    private void refuseIfRolesWouldStop(String serverId) {
+        PlacementSnapshot snapshot = control.snapshot();
+        List<MaintenanceGuard.Stranded> stranded = MaintenanceGuard.strandedBy(serverId,
+                store.roles().stream().map(RoleDefinition::toRoleConfig).toList(), snapshot.view());
+        if (!stranded.isEmpty()) {
+            List<String> roles = stranded.stream().map(MaintenanceGuard.Stranded::roleId).toList();
+            LOG.info("server {}: maintenance by {} refused, it would stop roles {}", serverId, actor, roles);
+            throw new ApiException(409, "maintenance of " + serverId + " would leave " + stranded.size()
+                    + " roles with no eligible server, so they would stop: " + String.join(", ", roles)
+                    + "; repeat with ?force=true to do it anyway",
+                    stranded.stream().map(MaintenanceGuard.Stranded::describe).toList());
+        }
     }
 
     private void answerServer(RoutingContext ctx, ServerRecord server) {

@@ -14,6 +14,7 @@ import dev.baton.events.ServerKind;
 import dev.baton.events.Topic;
 import dev.baton.placement.detector.ServerIdentity;
 import dev.baton.placement.detector.ServerState;
+import dev.baton.placement.detector.ServerView;
 import dev.baton.placement.policy.Assignment;
 import dev.baton.placement.policy.Hold;
 import dev.baton.placement.policy.ResourceFailure;
@@ -40,6 +41,7 @@ import java.sql.SQLTransientConnectionException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -317,6 +319,37 @@ class AdminHttpApiIT {
         assertThat(reply.status()).isEqualTo(200);
         assertThat(reply.json().getJsonArray("servers").stream().map(s -> ((JsonObject) s).getString("serverId")))
                 .containsExactly("srv-b", "srv-d", "srv-m", "srv-main");
+    }
+
+    @Test
+    void shouldRefuseMaintenanceThatWouldStopARoleUnlessForced() throws Exception {
+        createRole("stranded", "srv-d", "srv-b");
+        PlacementSnapshot before = control.snapshot();
+        List<ServerView> servers = new ArrayList<>(before.view().servers());
+        servers.add(server("srv-d", ServerState.UP, ServerKind.EXPANSION));
+        control.snapshot(FakePlacementControl.snapshot(servers, before.assignments().all(), before.held()));
+        try {
+            Reply refused = send(HttpMethod.PUT, "/servers/srv-d/maintenance", new JsonObject().put("on", true));
+
+            assertApiError(refused, 409);
+            assertThat(refused.message()).isEqualTo("maintenance of srv-d would leave 1 roles with no eligible server,"
+                    + " so they would stop: stranded; repeat with ?force=true to do it anyway");
+            assertThat(refused.validationErrors()).containsExactly("stranded: no other eligible server (srv-b is DOWN)");
+            assertThat(postgres.server("srv-d").orElseThrow().maintenance()).isFalse();
+            assertThat(control.maintenanceCalls()).noneMatch(call -> call.serverId().equals("srv-d"));
+            assertApiError(send(HttpMethod.PUT, "/servers/srv-d/maintenance?force=maybe",
+                    new JsonObject().put("on", true)), 400);
+
+            Reply forced = send(HttpMethod.PUT, "/servers/srv-d/maintenance?force=true",
+                    new JsonObject().put("on", true));
+
+            assertThat(forced.status()).as(forced.text()).isEqualTo(200);
+            assertThat(postgres.server("srv-d").orElseThrow().maintenance()).isTrue();
+            assertThat(send(HttpMethod.PUT, "/servers/srv-d/maintenance", new JsonObject().put("on", false)).status())
+                    .as("ending maintenance is never refused").isEqualTo(200);
+        } finally {
+            control.snapshot(before);
+        }
     }
 
     @Test
