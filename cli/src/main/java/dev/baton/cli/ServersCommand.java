@@ -25,7 +25,7 @@ final class ServersCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "Missing command: list or maintenance");
+        throw new ParameterException(spec.commandLine(), "Missing command: list, maintenance or release-brake");
     }
 
     @Command(name = "list", description = "Every registered server: kind, state, host and the roles it hosts.")
@@ -45,6 +45,13 @@ final class ServersCommand implements Callable<Integer> {
                 + (force ? "?force=true" : ""), Json.object().put("on", toggle.isOn()).toString());
         return print(body, "maintenance " + toggle + " for " + serverId + "\n"
                 + ApiFormats.server(Json.parse("placement API", body)));
+    }
+
+    @Command(name = "release-brake", description = "Override the safety brake: the servers that fell silent together "
+            + "are declared DOWN and their roles fail over.")
+    int releaseBrake() {
+        String body = root.placement().post("/api/v1/safety-brake/release", "");
+        return print(body, ApiFormats.brakeRelease(Json.parse("placement API", body)));
     }
 
     private int print(String body, String text) {

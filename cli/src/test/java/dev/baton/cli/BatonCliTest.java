@@ -183,6 +183,19 @@ class BatonCliTest {
     }
 
     @Test
+    void shouldReleaseTheSafetyBrake() {
+        api.answer(202, "{\"released\":true,\"servers\":[\"server-a\",\"server-b\"],\"message\":\"m\"}");
+
+        CliRun run = CliRun.run(api, "servers", "release-brake");
+
+        assertThat(run.exit()).isZero();
+        assertThat(api.only().method()).isEqualTo("POST");
+        assertThat(api.only().uri()).hasToString("http://127.0.0.1:8081/api/v1/safety-brake/release");
+        assertThat(run.out()).isEqualTo("safety brake released: server-a,server-b will be declared DOWN and their roles"
+                + " fail over\n");
+    }
+
+    @Test
     void shouldResetARolesRestartBudget() {
         api.answer(200, "{\"roleId\":\"billing\",\"resourceFailuresCleared\":3}");
 

@@ -106,6 +106,10 @@ public final class PlacementService implements AutoCloseable {
         if (snapshot.deferredBecause() != null) {
             details.put("deferredBecause", snapshot.deferredBecause());
         }
+        if (snapshot.view().safetyBrake() != null) {
+            // Still ready: the instance works, it holds failovers on purpose and says why.
+            details.put("safetyBrake", snapshot.view().safetyBrake().describe());
+        }
         return snapshot.view().ready() ? Readiness.ready(details) : Readiness.notReady(details);
     }
 

@@ -140,6 +140,12 @@ public final class ApiFormats {
         return or(text(role, "stateReason"), text(role, "held"));
     }
 
+    /** {@code POST /safety-brake/release}. */
+    public static String brakeRelease(JsonNode answer) {
+        return "safety brake released: " + join(answer.path("servers")) + " will be declared DOWN and their roles fail"
+                + " over\n";
+    }
+
     /** {@code POST /roles/{roleId}/restart-budget/reset}. */
     public static String budgetReset(JsonNode answer) {
         return "restart budget of " + text(answer, "roleId") + " reset (" + text(answer, "resourceFailuresCleared")

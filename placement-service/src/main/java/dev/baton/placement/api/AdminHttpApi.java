@@ -3,6 +3,7 @@ package dev.baton.placement.api;
 import dev.baton.events.RoleConfigured;
 import dev.baton.placement.api.AdminRequests.CreateRole;
 import dev.baton.placement.api.AdminRequests.Failback;
+import dev.baton.placement.detector.SafetyBrake;
 import dev.baton.placement.policy.ConfigError;
 import dev.baton.placement.policy.MaintenanceGuard;
 import dev.baton.placement.policy.ManualMove;
@@ -22,6 +23,7 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -221,6 +223,7 @@ public final class AdminHttpApi implements AutoCloseable {
         });
         router.post(BASE + "/roles/:roleId/move").handler(this::move);
         router.post(BASE + "/roles/:roleId/restart-budget/reset").handler(this::resetRestartBudget);
+        router.post(BASE + "/safety-brake/release").handler(this::releaseSafetyBrake);
     }
 
     // ---- servers
@@ -431,6 +434,22 @@ public final class AdminHttpApi implements AutoCloseable {
         blocking(() -> store.role(roleId).isPresent())
                 .onSuccess(known -> budgets.reset(ctx, known))
                 .onFailure(failure -> fail(ctx, failure));
+    }
+
+    private void releaseSafetyBrake(RoutingContext ctx) {
+        if (forwardedToLeader(ctx)) {
+            return;
+        }
+        SafetyBrake.Engaged brake = control.snapshot().view().safetyBrake();
+        if (brake == null) {
+            ctx.fail(new ApiException(409, "the safety brake is off: failovers are not held"));
+            return;
+        }
+        LOG.warn("safety brake released by {}: {} will be declared DOWN", actor, brake.silent());
+        control.releaseSafetyBrake(actor);
+        HttpSupport.json(ctx, 202, new JsonObject().put("released", true)
+                .put("servers", new JsonArray(new ArrayList<>(brake.silent())))
+                .put("message", "the silent servers are declared DOWN at the next evaluation; their roles fail over"));
     }
 
     /** On a standby that knows the leader, hands the request to it (once) and says so. */

@@ -24,6 +24,12 @@ public interface PlacementControl {
      */
     CompletableFuture<BudgetReset> resetRestartBudget(String roleId, String by);
 
+    /**
+     * An operator overrides the safety brake: the loop's next evaluation declares the silent servers DOWN and their
+     * roles fail over.
+     */
+    void releaseSafetyBrake(String by);
+
     /** Role configuration changed in the store: the loop reloads it before its next decision. */
     void rolesChanged();
 

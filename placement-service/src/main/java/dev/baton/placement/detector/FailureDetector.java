@@ -34,6 +34,8 @@ import java.util.TreeMap;
  *       nothing at all was appended, the gap is a {@link StreamGap}: every server's silence is counted from the
  *       gap's end, so each gets a full failure timeout to be heard again. A server is therefore declared DOWN only
  *       when the broker demonstrably appended other records while that server stayed silent.</li>
+ *   <li><b>Safety brake.</b> When more than half of the servers heard from (and at least two) are silent for the
+ *       timeout in the same evaluation, nobody is declared DOWN: see {@link SafetyBrake}.</li>
  *   <li>Without any progress report nothing is ever declared DOWN: a consumer that stops reporting makes the
  *       detector blind, never trigger-happy. Watch {@code evaluatedAt - horizon} of the view.</li>
  *   <li>If {@code evaluate} is called more than {@link DetectorConfig#maxEvaluationGap()} after the previous call,
@@ -78,6 +80,7 @@ public final class FailureDetector {
     /** The newest broker timestamp read on the stream: how far the broker's clock is known to have run. */
     private Instant streamClock;
     private StreamGap lastGap;
+    private final SafetyBrake brake = new SafetyBrake();
 
     /**
      * @param startedAt when this detector starts watching; it is {@link ClusterView#ready() ready} once the stream
@@ -214,11 +217,7 @@ public final class FailureDetector {
                 readTo = streamBound;
             }
             if (readTo != null) {
-                for (Tracked server : servers.values()) {
-                    if (server.alive) {
-                        judge(server, readTo, now);
-                    }
-                }
+                judgeAll(readTo, now);
             }
         }
         Instant flapCutoff = now.minus(config.flapWindow());
@@ -233,16 +232,50 @@ public final class FailureDetector {
                 && !horizon.isBefore(startedAt.plus(config.failureTimeout()));
         List<ServerTransition> transitions = List.copyOf(pending);
         pending.clear();
-        return new Evaluation(now, transitions, new ClusterView(now, ready, horizon, views), deferredBecause);
+        return new Evaluation(now, transitions, new ClusterView(now, ready, horizon, views, brake.engaged()),
+                deferredBecause);
     }
 
-    private void judge(Tracked server, Instant readTo, Instant now) {
-        // Silence inside a stream-wide gap is the broker's, not the server's: count from the gap's end.
-        Instant from = lastGap != null && lastGap.to().isAfter(server.lastRecordAt) ? lastGap.to() : server.lastRecordAt;
-        Duration silence = Duration.between(from, readTo);
-        if (silence.compareTo(config.failureTimeout()) < 0) {
-            return;
+    /** Declares the silent servers DOWN, unless so many fell silent at once that the safety brake holds. */
+    private void judgeAll(Instant readTo, Instant now) {
+        List<Tracked> silent = new ArrayList<>();
+        int heard = 0;
+        for (Tracked server : servers.values()) {
+            if (server.alive) {
+                heard++;
+                if (silence(server, readTo).compareTo(config.failureTimeout()) >= 0) {
+                    silent.add(server);
+                }
+            }
         }
+        switch (brake.judge(silent.stream().map(t -> t.serverId).toList(), heard, now)) {
+            case DECLARE -> silent.forEach(server -> declareDown(server, silence(server, readTo), now));
+            case RELEASED -> servers.values().forEach(server -> server.creditedFrom = readTo);
+            case HOLD -> {
+            }
+        }
+    }
+
+    /** How long {@code server} has been silent at {@code readTo}, not counting the broker's or the brake's time. */
+    private Duration silence(Tracked server, Instant readTo) {
+        Instant from = server.lastRecordAt;
+        // Silence inside a stream-wide gap is the broker's, not the server's: count from the gap's end.
+        if (lastGap != null && lastGap.to().isAfter(from)) {
+            from = lastGap.to();
+        }
+        // Silence while the safety brake held is not counted either: a full timeout from its release.
+        if (server.creditedFrom != null && server.creditedFrom.isAfter(from)) {
+            from = server.creditedFrom;
+        }
+        return Duration.between(from, readTo);
+    }
+
+    /** The safety brake: on when many servers fell silent at once; an operator may {@link SafetyBrake#override}. */
+    public SafetyBrake safetyBrake() {
+        return brake;
+    }
+
+    private void declareDown(Tracked server, Duration silence, Instant now) {
         String cause = "no heartbeat for " + silence.toMillis() + " ms (timeout "
                 + config.failureTimeout().toMillis() + " ms)";
         server.alive = false;
@@ -274,6 +307,8 @@ public final class FailureDetector {
         ServerKind kind;
         Instant lastSentAt;
         Instant lastRecordAt;
+        /** Silence is counted from here at the earliest: when the safety brake was released. */
+        Instant creditedFrom;
         boolean alive;
         Instant aliveSince;
         Instant downSince;

@@ -18,6 +18,7 @@ import dev.baton.placement.election.LeaderElection;
 import dev.baton.placement.detector.Evaluation;
 import dev.baton.placement.detector.FailureDetector;
 import dev.baton.placement.detector.ReportedRole;
+import dev.baton.placement.detector.SafetyBrake;
 import dev.baton.placement.detector.ServerIdentity;
 import dev.baton.placement.detector.ServerTransition;
 import dev.baton.placement.detector.ServerView;
@@ -123,6 +124,7 @@ public final class PlacementLoop implements PlacementControl, Runnable {
     private final Duration fenceProbeInterval;
     private Instant lastFenceProbe = Instant.EPOCH;
     private StreamGap lastStreamGap;
+    private SafetyBrake.Engaged lastBrake;
 
     private sealed interface Command {
     }
@@ -137,6 +139,9 @@ public final class PlacementLoop implements PlacementControl, Runnable {
     }
 
     private record ResetBudget(String roleId, String by, CompletableFuture<BudgetReset> answer) implements Command {
+    }
+
+    private record ReleaseBrake(String by) implements Command {
     }
 
     private record PendingMove(ManualMove request, CompletableFuture<ManualMoveResult> answer) {
@@ -427,10 +432,29 @@ public final class PlacementLoop implements PlacementControl, Runnable {
                 applyMaintenance(set, true);
             } else if (command instanceof RequestMove move) {
                 pendingMoves.add(new PendingMove(move.request(), move.answer()));
+            } else if (command instanceof ReleaseBrake release) {
+                LOG.warn("Safety brake released by {}: the silent servers are declared DOWN at the next evaluation",
+                        release.by());
+                detector.safetyBrake().override();
             } else if (command instanceof ResetBudget reset) {
                 reset.answer().complete(resetBudget(reset.roleId(), reset.by()));
             }
         }
+    }
+
+    /** Logs the safety brake going on or off, once each. */
+    private void noteSafetyBrake(SafetyBrake.Engaged brake) {
+        if (Objects.equals(brake, lastBrake)) {
+            return;
+        }
+        if (brake != null) {
+            LOG.warn("Safety brake on: {}", brake.describe());
+        } else {
+            LOG.info("Safety brake off: the silent servers are heard again (or an operator released it); failovers"
+                    + " resume");
+        }
+        lastBrake = brake;
+        metrics.safetyBrake.set(brake == null ? 0 : 1);
     }
 
     /** Forgets a role's recent resource failures: a role held on an exhausted budget may move next round. */
@@ -489,6 +513,7 @@ public final class PlacementLoop implements PlacementControl, Runnable {
         Evaluation evaluation = detector.evaluate(now);
         lastEvaluation = now;
         ClusterView view = evaluation.view();
+        noteSafetyBrake(view.safetyBrake());
         registerNewServers(evaluation.transitions());
         if (!leading) {
             String notLeader = following.leaderId() == null
@@ -696,6 +721,11 @@ public final class PlacementLoop implements PlacementControl, Runnable {
         CompletableFuture<ManualMoveResult> answer = new CompletableFuture<>();
         commands.add(new RequestMove(request, answer));
         return answer;
+    }
+
+    @Override
+    public void releaseSafetyBrake(String by) {
+        commands.add(new ReleaseBrake(by));
     }
 
     @Override

@@ -30,7 +30,10 @@ public record RoleStatus(State state, String reason) {
         FAILED,
         /** No server runs it: none is eligible, or it was never placed. */
         UNPLACED,
-        /** It should move but the placement holds it where it is: restart budget exhausted, nowhere else to go. */
+        /**
+         * It should move but the placement holds it where it is: restart budget exhausted, nowhere else to go, or
+         * the safety brake holds failovers while its host is silent.
+         */
         HELD
     }
 
@@ -59,6 +62,9 @@ public record RoleStatus(State state, String reason) {
             return new RoleStatus(State.UNPLACED, unplacedBecause(role, assignment, view));
         }
         String host = assignment.serverId();
+        if (view.safetyBrake() != null && view.safetyBrake().silent().contains(host)) {
+            return new RoleStatus(State.HELD, "safety brake: " + view.safetyBrake().describe());
+        }
         ServerView server = view.find(host);
         Ineligibility problem = Ineligibility.of(role, server);
         if (problem == Ineligibility.DOWN || problem == Ineligibility.UNKNOWN) {

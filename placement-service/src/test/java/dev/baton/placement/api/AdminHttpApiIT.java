@@ -12,6 +12,8 @@ import dev.baton.events.PluginSpec;
 import dev.baton.events.RoleConfigured;
 import dev.baton.events.ServerKind;
 import dev.baton.events.Topic;
+import dev.baton.placement.detector.ClusterView;
+import dev.baton.placement.detector.SafetyBrake;
 import dev.baton.placement.detector.ServerIdentity;
 import dev.baton.placement.detector.ServerState;
 import dev.baton.placement.detector.ServerView;
@@ -347,6 +349,33 @@ class AdminHttpApiIT {
             assertThat(postgres.server("srv-d").orElseThrow().maintenance()).isTrue();
             assertThat(send(HttpMethod.PUT, "/servers/srv-d/maintenance", new JsonObject().put("on", false)).status())
                     .as("ending maintenance is never refused").isEqualTo(200);
+        } finally {
+            control.snapshot(before);
+        }
+    }
+
+    @Test
+    void shouldReleaseTheSafetyBrakeOnlyWhileItIsOn() throws Exception {
+        Reply off = send(HttpMethod.POST, "/safety-brake/release", null);
+
+        assertApiError(off, 409);
+        assertThat(off.message()).isEqualTo("the safety brake is off: failovers are not held");
+
+        createRole("braked", "srv-a", "srv-m");
+        PlacementSnapshot before = control.snapshot();
+        SafetyBrake.Engaged brake = new SafetyBrake.Engaged(NOW, List.of("srv-a", "srv-m"), 3);
+        ClusterView braked = new ClusterView(NOW, true, NOW, before.view().servers(), brake);
+        control.snapshot(new PlacementSnapshot(NOW, true, "placement-1", null, braked,
+                before.assignments().with(List.of(Assignment.placed("braked", 1, "srv-a"))), before.held()));
+        try {
+            JsonObject role = get("/roles/braked").json();
+            Reply released = send(HttpMethod.POST, "/safety-brake/release", null);
+
+            assertThat(role.getString("state")).isEqualTo("HELD");
+            assertThat(role.getString("stateReason")).isEqualTo("safety brake: " + brake.describe());
+            assertThat(released.status()).as(released.text()).isEqualTo(202);
+            assertThat(released.json().getJsonArray("servers")).containsExactly("srv-a", "srv-m");
+            assertThat(control.brakeReleases()).containsExactly("admin-api");
         } finally {
             control.snapshot(before);
         }

@@ -38,6 +38,7 @@ final class FakePlacementControl implements PlacementControl {
     private final Map<String, String> refusals = new ConcurrentHashMap<>();
     private final Map<String, Boolean> unanswered = new ConcurrentHashMap<>();
     private final List<String> budgetResets = new CopyOnWriteArrayList<>();
+    private final List<String> brakeReleases = new CopyOnWriteArrayList<>();
 
     FakePlacementControl(PlacementSnapshot snapshot) {
         this.snapshot = snapshot;
@@ -116,6 +117,15 @@ final class FakePlacementControl implements PlacementControl {
 
     List<String> budgetResets() {
         return new ArrayList<>(budgetResets);
+    }
+
+    @Override
+    public void releaseSafetyBrake(String by) {
+        brakeReleases.add(by);
+    }
+
+    List<String> brakeReleases() {
+        return new ArrayList<>(brakeReleases);
     }
 
     @Override

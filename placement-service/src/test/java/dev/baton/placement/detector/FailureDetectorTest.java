@@ -386,6 +386,58 @@ class FailureDetectorTest {
         assertThat(detector.evaluate(t(1800)).transitions()).isEmpty();
     }
 
+    // --- safety brake -----------------------------------------------------------------------------------------
+
+    @Test
+    void shouldHoldFailoversAndSaySoWhenMostServersFallSilentAtOnce() {
+        bothBeat(0, 1000);
+
+        // The broker still runs (the placement's own heartbeats are read) but a and b are not heard any more
+        List<ServerTransition> transitions = new ArrayList<>();
+        Evaluation last = null;
+        for (long ms = 1050; ms <= 3000; ms += 50) {
+            last = caughtUpAndEvaluate(ms);
+            transitions.addAll(last.transitions());
+        }
+
+        assertThat(transitions).isEmpty();
+        assertThat(last.view().safetyBrake().describe()).isEqualTo("2 of 2 servers fell silent at once (a, b): suspecting the"
+                + " broker or the placement itself, failovers held since " + t(1700) + " until heartbeats return or an"
+                + " operator releases the brake");
+        assertThat(detector.safetyBrake().engaged().silent()).containsExactly("a", "b");
+    }
+
+    @Test
+    void shouldDeclareTheSilentServersDownWhenAnOperatorReleasesTheBrake() {
+        bothBeat(0, 1000);
+        for (long ms = 1050; ms <= 2000; ms += 50) {
+            caughtUpAndEvaluate(ms);
+        }
+
+        detector.safetyBrake().override();
+        Evaluation released = caughtUpAndEvaluate(2050);
+
+        assertThat(described(released.transitions())).containsExactly(
+                "DOWN a: no heartbeat for 1050 ms (timeout 700 ms)", "DOWN b: no heartbeat for 1050 ms (timeout 700 ms)");
+        assertThat(released.view().safetyBrake()).isNull();
+    }
+
+    @Test
+    void shouldReleaseTheBrakeWhenHeartbeatsReturn() {
+        bothBeat(0, 1000);
+        for (long ms = 1050; ms <= 2000; ms += 50) {
+            caughtUpAndEvaluate(ms);
+        }
+
+        feed("a", "i1", 2000, 2050);
+        feed("b", "i1", 2000, 2050);
+        Evaluation back = caughtUpAndEvaluate(2050);
+
+        assertThat(back.transitions()).isEmpty();
+        assertThat(back.view().safetyBrake()).isNull();
+        assertThat(back.view().find("a").state()).isEqualTo(ServerState.UP);
+    }
+
     // --- flapping ---------------------------------------------------------------------------------------------
 
     @Test

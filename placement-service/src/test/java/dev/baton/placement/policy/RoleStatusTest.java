@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.baton.events.MoveReason;
 import dev.baton.events.RoleState;
 import dev.baton.placement.detector.ClusterView;
+import dev.baton.placement.detector.SafetyBrake;
 import dev.baton.placement.policy.RoleStatus.State;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -66,6 +67,18 @@ class RoleStatusTest {
                 hold);
 
         assertThat(status).isEqualTo(new RoleStatus(State.HELD, hold.cause()));
+    }
+
+    @Test
+    void shouldBeHeldByTheSafetyBrakeWhileItsHostIsAmongTheSilentServers() {
+        SafetyBrake.Engaged brake = new SafetyBrake.Engaged(Cluster.NOW, List.of("a", "b"), 3);
+        ClusterView plain = abcUp().reports("a", "r1", 2, RoleState.RUNNING).view();
+        ClusterView braked = new ClusterView(plain.evaluatedAt(), true, plain.horizon(), plain.servers(), brake);
+
+        assertThat(RoleStatus.of(R1, on("r1", 2, "a"), braked, null))
+                .isEqualTo(new RoleStatus(State.HELD, "safety brake: " + brake.describe()));
+        assertThat(RoleStatus.of(role("r2", "c"), on("r2", 2, "c"), braked, null).state())
+                .as("a role on a server still heard").isEqualTo(State.STARTING);
     }
 
     @Test
