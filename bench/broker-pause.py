@@ -138,7 +138,7 @@ class Run:
                      {"roleId": role, "servers": servers})
 
     def kafka_pid(self):
-        with open(os.path.join(self.home, "pids", "kafka.pid")) as f:
+        with open(os.path.join(self.home, "pids", "kafka")) as f:
             return int(f.read().split()[0])
 
 
@@ -192,7 +192,7 @@ def main():
         time.sleep(args.restart_down)  # the broker stays dead this long
         log = open(os.path.join(args.home, "logs", "kafka-restarted.log"), "ab")
         process = subprocess.Popen(command, cwd=cwd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-        with open(os.path.join(args.home, "pids", "kafka.pid"), "w") as f:
+        with open(os.path.join(args.home, "pids", "kafka"), "w") as f:
             f.write(str(process.pid))
         launched = time.monotonic()
         while not accepts(run.port(KAFKA)):
