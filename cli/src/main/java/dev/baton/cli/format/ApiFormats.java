@@ -30,7 +30,8 @@ public final class ApiFormats {
                     serverList(role), failback(role), database(role.path("database")), text(role, "version"),
                     note(role));
         }
-        return table.size() == 0 ? "no roles\n" : table.render();
+        String stale = text(answer, "stale") == null ? "" : "warning: " + text(answer, "stale") + "\n";
+        return stale + (table.size() == 0 ? "no roles\n" : table.render());
     }
 
     /** {@code GET /roles/{roleId}} and every role change: one {@code name: value} line per property. */
@@ -47,6 +48,9 @@ public final class ApiFormats {
         lines.add(new String[] {"plugin", plugin(role.path("plugin"))});
         if (text(role, "held") != null && !text(role, "held").equals(text(role, "stateReason"))) {
             lines.add(new String[] {"held", text(role, "held")});
+        }
+        if (text(role, "stale") != null) {
+            lines.add(new String[] {"warning", text(role, "stale")});
         }
         lines.add(new String[] {"version", text(role, "version") + ", changed " + or(Texts.instant(text(role,
                 "updatedAt")), "-") + " by " + or(text(role, "updatedBy"), "-")});

@@ -53,6 +53,16 @@ class ApiFormatsTest {
     }
 
     @Test
+    void shouldWarnThatRolesListedFromThePlacementsMemoryMayBeStale() throws Exception {
+        String text = ApiFormats.roles(json("""
+                {"roles":[],"stale":"the placement database does not answer: role configuration as loaded at 2026-12-03T17:00:00Z, it may be stale; hosts and states are current"}
+                """));
+
+        assertThat(text).startsWith("warning: the placement database does not answer: role configuration as loaded at"
+                + " 2026-12-03T17:00:00Z, it may be stale; hosts and states are current\n");
+    }
+
+    @Test
     void shouldSaySoWhenThereAreNoRolesOrServers() throws Exception {
         assertThat(ApiFormats.roles(json("{\"roles\":[]}"))).isEqualTo("no roles\n");
         assertThat(ApiFormats.servers(json("{\"servers\":[]}")))

@@ -35,6 +35,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -286,14 +287,31 @@ public final class AdminHttpApi implements AutoCloseable {
         blocking(store::roles).onSuccess(roles ->
                         HttpSupport.json(ctx, 200, new JsonObject().put("roles",
                                 AdminJson.roles(roles, control.snapshot()))))
-                .onFailure(failure -> fail(ctx, failure));
+                .onFailure(failure -> {
+                    PlacementSnapshot snapshot = control.snapshot();
+                    if (StaleReads.apply(failure, snapshot)) {
+                        LOG.warn("roles listed from memory: {}", StaleReads.note(snapshot));
+                        HttpSupport.json(ctx, 200, StaleReads.roles(snapshot));
+                    } else {
+                        fail(ctx, failure);
+                    }
+                });
     }
 
     private void showRole(RoutingContext ctx) {
         String roleId = ctx.pathParam("roleId");
         blocking(() -> store.role(roleId).orElseThrow(() -> noRole(roleId)))
                 .onSuccess(role -> answerRole(ctx, 200, role))
-                .onFailure(failure -> fail(ctx, failure));
+                .onFailure(failure -> {
+                    PlacementSnapshot snapshot = control.snapshot();
+                    Optional<JsonObject> remembered = StaleReads.apply(failure, snapshot)
+                            ? StaleReads.role(snapshot, roleId) : Optional.empty();
+                    if (remembered.isPresent()) {
+                        HttpSupport.json(ctx, 200, remembered.get());
+                    } else {
+                        fail(ctx, failure);
+                    }
+                });
     }
 
     private void availableServers(RoutingContext ctx) {
@@ -527,7 +545,7 @@ public final class AdminHttpApi implements AutoCloseable {
         }
     }
 
-    private static Throwable unwrap(Throwable failure) {
+    static Throwable unwrap(Throwable failure) {
         Throwable cause = failure;
         while (cause instanceof CompletionException && cause.getCause() != null) {
             cause = cause.getCause();

@@ -107,6 +107,8 @@ public final class PlacementLoop implements PlacementControl, Runnable {
     private final Set<String> operatorMaintenance = new HashSet<>();
 
     private List<RoleConfig> roles = List.of();
+    private List<RoleDefinition> definitions = List.of();
+    private Instant definitionsLoadedAt;
     private Assignments assignments;
     private Set<Hold> lastHolds = Set.of();
     private Instant lastEvaluation = Instant.EPOCH;
@@ -501,7 +503,9 @@ public final class PlacementLoop implements PlacementControl, Runnable {
 
     private void loadRoles() {
         List<RoleConfig> loaded = new ArrayList<>();
-        for (RoleDefinition role : store.roles()) {
+        definitions = store.roles();
+        definitionsLoadedAt = clock.instant();
+        for (RoleDefinition role : definitions) {
             loaded.add(role.toRoleConfig());
         }
         roles = List.copyOf(loaded);
@@ -691,7 +695,7 @@ public final class PlacementLoop implements PlacementControl, Runnable {
         metrics.rolesNotServing.set(RoleStatus.notServing(roles, assignments, view, held));
         return new PlacementSnapshot(now, leading, instanceId, deferredBecause, view, assignments, held,
                 leading ? term : following.term(), leading ? instanceId : following.leaderId(),
-                leading ? null : following.leaderAdminUrl());
+                leading ? null : following.leaderAdminUrl(), definitions, definitionsLoadedAt);
     }
 
     /** Publishes events that carry no decision (maintenance announcements); a failure is logged, not retried. */

@@ -819,6 +819,33 @@ class AdminHttpApiIT {
     }
 
     @Test
+    void shouldAnswerReadsFromMemoryAndSaySoWhileTheDatabaseDoesNotAnswer() throws Exception {
+        createRole("remembered", "srv-a", "srv-m");
+        PlacementSnapshot before = control.snapshot();
+        control.snapshot(before.withRoles(List.of(postgres.role("remembered").orElseThrow()), NOW));
+        try {
+            store.failNextCall(new RoleStoreException.Unavailable("placement store: cannot list roles: socket timeout",
+                    new SQLTransientConnectionException("socket timeout")));
+            Reply listed = get("/roles");
+            store.failNextCall(new RoleStoreException.Unavailable("placement store: cannot read role: socket timeout",
+                    new SQLTransientConnectionException("socket timeout")));
+            Reply shown = get("/roles/remembered");
+
+            String stale = "the placement database does not answer: role configuration as loaded at " + NOW
+                    + ", it may be stale; hosts and states are current";
+            assertThat(listed.status()).as(listed.text()).isEqualTo(200);
+            assertThat(listed.json().getString("stale")).isEqualTo(stale);
+            assertThat(listed.json().getJsonArray("roles")).extracting(r -> ((JsonObject) r).getString("roleId"))
+                    .containsExactly("remembered");
+            assertThat(shown.status()).as(shown.text()).isEqualTo(200);
+            assertThat(shown.json().getString("stale")).isEqualTo(stale);
+            assertThat(shown.json().getJsonArray("servers")).containsExactly("srv-a", "srv-m");
+        } finally {
+            control.snapshot(before);
+        }
+    }
+
+    @Test
     void shouldNeverLogTheToken() throws Exception {
         store.failNextCall(new IllegalStateException("unexpected"));
         Reply crashed = get("/roles");
