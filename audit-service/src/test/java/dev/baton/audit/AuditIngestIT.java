@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.baton.audit.ingest.StoredEvent;
 import dev.baton.events.BatonEvent;
+import dev.baton.events.DeadLetter;
 import dev.baton.events.EventCodec;
 import dev.baton.events.MoveReason;
 import dev.baton.events.RoleMoved;
@@ -123,6 +124,25 @@ class AuditIngestIT {
                     "{\"type\":\"RoleTeleported\",\"schemaVersion\":1,\"roleId\":\"r-9\"}", "audit-service");
             assertThat(row(select, binary).get(2)).isEqualTo("/wAB");
         }
+    }
+
+    @Test
+    void shouldStoreOneDeadLetterPerBadRecordWhoeverReadsIt(TestKafka kafka) throws Exception {
+        // A bad record the audit reads itself, and two placement instances that rejected it too
+        RecordMetadata bad = kafka.sendRaw(kafka.topic(Topic.ROLE_EVENTS), "dl-3",
+                "{\"type\":\"RoleMoved\"".getBytes(StandardCharsets.UTF_8));
+        UUID id = DeadLetter.idFor(bad.topic(), bad.partition(), bad.offset(), bad.timestamp());
+        for (String instance : List.of("placement-1", "placement-2")) {
+            kafka.send(new DeadLetter(id, Instant.now(), bad.topic(), bad.partition(), bad.offset(), "dl-3",
+                    "malformed JSON", "{\"type\":\"RoleMoved\"", null, instance));
+        }
+        double duplicatesBefore = service.metrics().duplicatesTotal();
+
+        Await.until("both published dead letters are read and ignored", TIMEOUT,
+                () -> service.metrics().duplicatesTotal() >= duplicatesBefore + 2);
+        assertThat(count("SELECT count(*) FROM events WHERE event_id = ?", id)).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM events WHERE type = 'DeadLetter' AND payload->>'sourceOffset' = ?"
+                + " AND payload->>'sourceTopic' = ?", Long.toString(bad.offset()), bad.topic())).isEqualTo(1);
     }
 
     private static List<String> row(PreparedStatement select, RecordMetadata sent) throws SQLException {

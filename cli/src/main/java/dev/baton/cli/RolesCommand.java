@@ -34,16 +34,17 @@ final class RolesCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         throw new ParameterException(spec.commandLine(), "Missing command: list, show, create, add-server, "
-                + "remove-server, up, down, failback, database or move");
+                + "remove-server, up, down, failback, database, move or reset-budget");
     }
 
-    @Command(name = "list", description = "Every role: where it runs, its servers, failback and database.")
+    @Command(name = "list", description = "Every role: its actual state (and why it does not serve), where it runs, "
+            + "its servers, failback and database.")
     int list() {
         String body = root.placement().get(ROLES);
         return print(body, ApiFormats.roles(Json.parse("placement API", body)));
     }
 
-    @Command(name = "show", description = "One role with its configuration, hosting server and epoch.")
+    @Command(name = "show", description = "One role with its state and why, configuration, hosting server and epoch.")
     int show(@Parameters(paramLabel = "ROLE", description = "The role id.") String roleId) {
         String body = root.placement().get(ROLES + "/" + segment(roleId));
         return print(body, ApiFormats.role(Json.parse("placement API", body)));
@@ -111,6 +112,13 @@ final class RolesCommand implements Callable<Integer> {
         ObjectNode request = Json.object().put("to", serverId);
         String body = root.placement().post(path(roleId, "/move"), request.toString());
         return print(body, ApiFormats.move(Json.parse("placement API", body)));
+    }
+
+    @Command(name = "reset-budget", description = "Reset a role's restart budget: a role HELD because it failed "
+            + "too often may move again.")
+    int resetBudget(@Parameters(paramLabel = "ROLE") String roleId) {
+        String body = root.placement().post(path(roleId, "/restart-budget/reset"), "");
+        return print(body, ApiFormats.budgetReset(Json.parse("placement API", body)));
     }
 
     private static String path(String roleId, String rest) {

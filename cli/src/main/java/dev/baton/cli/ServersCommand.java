@@ -6,6 +6,7 @@ import dev.baton.cli.format.ApiFormats;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -24,7 +25,7 @@ final class ServersCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "Missing command: list or maintenance");
+        throw new ParameterException(spec.commandLine(), "Missing command: list, maintenance or release-brake");
     }
 
     @Command(name = "list", description = "Every registered server: kind, state, host and the roles it hosts.")
@@ -34,13 +35,23 @@ final class ServersCommand implements Callable<Integer> {
     }
 
     @Command(name = "maintenance", description = "Scheduled downtime: on moves the server's roles away (MAINTENANCE) "
-            + "and places none on it; off makes it eligible again.")
+            + "and places none on it; off makes it eligible again. Refused when roles would be left with no eligible "
+            + "server, unless --force.")
     int maintenance(@Parameters(paramLabel = "SERVER") String serverId,
-            @Parameters(paramLabel = "on|off", description = "on or off") Toggle toggle) {
-        String body = root.placement().put(SERVERS + "/" + segment(serverId) + "/maintenance",
-                Json.object().put("on", toggle.isOn()).toString());
+            @Parameters(paramLabel = "on|off", description = "on or off") Toggle toggle,
+            @Option(names = "--force", description = "Even if the roles named in the refusal would stop.")
+            boolean force) {
+        String body = root.placement().put(SERVERS + "/" + segment(serverId) + "/maintenance"
+                + (force ? "?force=true" : ""), Json.object().put("on", toggle.isOn()).toString());
         return print(body, "maintenance " + toggle + " for " + serverId + "\n"
                 + ApiFormats.server(Json.parse("placement API", body)));
+    }
+
+    @Command(name = "release-brake", description = "Override the safety brake: the servers that fell silent together "
+            + "are declared DOWN and their roles fail over.")
+    int releaseBrake() {
+        String body = root.placement().post("/api/v1/safety-brake/release", "");
+        return print(body, ApiFormats.brakeRelease(Json.parse("placement API", body)));
     }
 
     private int print(String body, String text) {

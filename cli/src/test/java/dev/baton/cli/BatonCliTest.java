@@ -13,7 +13,8 @@ class BatonCliTest {
     private static final String ROLE = """
             {"roleId":"billing","version":2,"servers":["server-a","server-b","server-c"],"forceHighestPriority":true,
              "failbackDelayMs":30000,"database":{"server":"DBHOST\\\\SQLEXPRESS","host":"dbhost","port":1433},
-             "updatedBy":"admin-api","updatedAt":"2026-11-25T10:00:00Z","hostingServer":"server-a","epoch":4}""";
+             "updatedBy":"admin-api","updatedAt":"2026-11-25T10:00:00Z","hostingServer":"server-a","epoch":4,
+             "state":"RUNNING"}""";
 
     private final FakeApiClient api = new FakeApiClient();
 
@@ -28,8 +29,8 @@ class BatonCliTest {
         assertThat(request.method()).isEqualTo("GET");
         assertThat(request.uri()).hasToString("http://127.0.0.1:8081/api/v1/roles");
         assertThat(request.bearerToken()).isEqualTo("secret-token");
-        assertThat(run.out()).startsWith("ROLE     HOST      EPOCH  SERVERS");
-        assertThat(run.out()).contains("billing  server-a  4      server-a,server-b,server-c  on after 30 s");
+        assertThat(run.out()).startsWith("ROLE     STATE    HOST      EPOCH  SERVERS");
+        assertThat(run.out()).contains("billing  RUNNING  server-a  4      server-a,server-b,server-c  on after 30 s");
         assertThat(run.err()).isEmpty();
     }
 
@@ -127,6 +128,27 @@ class BatonCliTest {
                 "/api/v1/servers/server-a/maintenance", "{\"on\":true}");
     }
 
+    @Test
+    void shouldShowWhichRolesMaintenanceWouldStopAndForceItOnlyWhenAsked() {
+        api.answer(409, "{\"code\":409,\"message\":\"maintenance of server-a would leave 1 roles with no eligible"
+                + " server, so they would stop: billing; repeat with ?force=true to do it anyway\",\"validationErrors\":"
+                + "[\"billing: no other eligible server (server-b is DOWN)\"]}");
+
+        CliRun refused = CliRun.run(api, "servers", "maintenance", "server-a", "on");
+
+        assertThat(refused.exit()).isEqualTo(1);
+        assertThat(refused.err()).contains("would stop: billing", "billing: no other eligible server (server-b is DOWN)");
+        assertThat(api.only().uri().getRawQuery()).isNull();
+
+        FakeApiClient forcing = new FakeApiClient().answer(200, "{\"serverId\":\"server-a\",\"kind\":\"EXPANSION\","
+                + "\"host\":\"agent-a\",\"state\":\"MAINTENANCE\",\"maintenance\":true,\"roles\":[]}");
+        CliRun forced = CliRun.run(forcing, "servers", "maintenance", "server-a", "on", "--force");
+
+        assertThat(forced.exit()).isZero();
+        assertThat(forcing.only().uri().getRawPath()).isEqualTo("/api/v1/servers/server-a/maintenance");
+        assertThat(forcing.only().uri().getRawQuery()).isEqualTo("force=true");
+    }
+
     private void assertRequest(String[] args, String method, String path, String body) {
         FakeApiClient client = new FakeApiClient();
         String answer = args[0].equals("servers")
@@ -158,6 +180,32 @@ class BatonCliTest {
 
         assertThat(api.only().jsonBody()).isEqualTo("{\"to\":\"server-b\"}");
         assertThat(run.out()).isEqualTo("billing moved server-a -> server-b at epoch 5 (MANUAL: moved by admin-api)\n");
+    }
+
+    @Test
+    void shouldReleaseTheSafetyBrake() {
+        api.answer(202, "{\"released\":true,\"servers\":[\"server-a\",\"server-b\"],\"message\":\"m\"}");
+
+        CliRun run = CliRun.run(api, "servers", "release-brake");
+
+        assertThat(run.exit()).isZero();
+        assertThat(api.only().method()).isEqualTo("POST");
+        assertThat(api.only().uri()).hasToString("http://127.0.0.1:8081/api/v1/safety-brake/release");
+        assertThat(run.out()).isEqualTo("safety brake released: server-a,server-b will be declared DOWN and their roles"
+                + " fail over\n");
+    }
+
+    @Test
+    void shouldResetARolesRestartBudget() {
+        api.answer(200, "{\"roleId\":\"billing\",\"resourceFailuresCleared\":3}");
+
+        CliRun run = CliRun.run(api, "roles", "reset-budget", "billing");
+
+        assertThat(run.exit()).isZero();
+        assertThat(api.only().method()).isEqualTo("POST");
+        assertThat(api.only().uri()).hasToString("http://127.0.0.1:8081/api/v1/roles/billing/restart-budget/reset");
+        assertThat(run.out()).isEqualTo("restart budget of billing reset (3 recent resource failures forgotten); a held"
+                + " role may move at the placement's next round\n");
     }
 
     @Test

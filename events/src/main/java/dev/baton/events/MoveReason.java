@@ -13,5 +13,11 @@ public enum MoveReason {
     /** An operator asked for it. */
     MANUAL,
     /** The host reported the role FAILED. */
-    RESOURCE_FAILURE
+    RESOURCE_FAILURE,
+    /**
+     * Not a move: the host stopped the role when its lease ran out (a fence, e.g. while the broker was paused) and
+     * reports it STOPPED at the epoch it still holds; the placement grants it to the same host again at the next
+     * epoch so it restarts in place.
+     */
+    RESUME
 }

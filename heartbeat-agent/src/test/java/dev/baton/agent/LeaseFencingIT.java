@@ -97,11 +97,12 @@ class LeaseFencingIT {
             assertThat(agent.fenced()).isTrue();
             HttpResponse<String> ready = Fixtures.get(agent.httpPort(), "/health/ready");
             assertThat(ready.statusCode()).isEqualTo(503);
-            assertThat(ready.body()).contains("\"fenced\":true", "\"state\":\"FAILED\"");
+            assertThat(ready.body()).contains("\"fenced\":true", "\"state\":\"STOPPED\"");
             assertThat(Fixtures.get(agent.httpPort(), "/metrics").body())
                     .containsPattern("baton_agent_fences_total\\{[^}]*\\} 1\\.0")
                     .containsPattern("baton_agent_fenced\\{[^}]*\\} 1\\.0")
-                    .containsPattern("baton_agent_roles\\{[^}]*state=\"FAILED\"[^}]*\\} 2\\.0");
+                    .containsPattern("baton_agent_roles\\{[^}]*state=\"STOPPED\"[^}]*\\} 2\\.0")
+                    .containsPattern("baton_agent_plugin_failures_total\\{[^}]*\\} 0\\.0");
         });
 
         // When Kafka is reachable again
@@ -120,20 +121,20 @@ class LeaseFencingIT {
         assertThat(sampleFailed.occurredAt()).isBefore(lastAppend.plus(FAILURE_TIMEOUT));
         assertThat(commandFailed.occurredAt()).isBefore(lastAppend.plus(FAILURE_TIMEOUT));
 
-        // And it heartbeats again, reporting the roles FAILED at the fenced epoch, without restarting them
+        // And it heartbeats again, reporting the roles STOPPED (not FAILED) at the fenced epoch, without restarting them
         Fixtures.awaitReady(agent, TIMEOUT);
         List<Heartbeat> after = kafka.awaitEvents(Topic.HEARTBEATS, Heartbeat.class,
                 h -> h.serverId().equals(SERVER) && h.occurredAt().isAfter(restoreAt), 5, TIMEOUT);
         assertThat(after).allSatisfy(h -> assertThat(h.roles()).containsExactlyInAnyOrder(
-                new HostedRole("fenced-sample", 1, RoleState.FAILED, null),
-                new HostedRole("fenced-command", 1, RoleState.FAILED, null)));
+                new HostedRole("fenced-sample", 1, RoleState.STOPPED, null),
+                new HostedRole("fenced-command", 1, RoleState.STOPPED, null)));
         assertThat(heartbeatsAppendedAfter(kafka, restoreAt))
                 .as("no heartbeat sent before the fence is delivered after it")
                 .noneMatch(h -> h.roles().stream().anyMatch(r -> r.state() == RoleState.RUNNING));
         assertThat(PortProbe.accepts("127.0.0.1", sample.port(), Duration.ofMillis(100))).isFalse();
 
-        // And a role starts again once it is assigned here at a new epoch
-        kafka.send(assignment("fenced-sample", 2, SERVER, MoveReason.RESOURCE_FAILURE));
+        // And a role starts again once the placement grants it here again at a new epoch
+        kafka.send(assignment("fenced-sample", 2, SERVER, MoveReason.RESUME));
         Endpoint again = running(kafka, "fenced-sample", 2).endpoint();
         assertThat(LineClient.ask(again.host(), again.port(), "back")).isEqualTo(SERVER + " back");
         assertThat(kafka.readAll(Topic.ROLE_EVENTS, TIMEOUT).stream().map(kafka::decode)
@@ -148,11 +149,11 @@ class LeaseFencingIT {
     }
 
     private static RoleStateChanged fenced(TestKafka kafka, String roleId, Instant after) {
-        RoleStateChanged failed = kafka.awaitEvent(Topic.ROLE_EVENTS, RoleStateChanged.class,
-                about(roleId, 1, RoleState.FAILED).and(e -> e.occurredAt().isAfter(after)), TIMEOUT);
-        assertThat(failed.detail()).startsWith("fenced: no heartbeat acknowledged by Kafka for ")
-                .endsWith("(lease " + LEASE.toMillis() + " ms)");
-        return failed;
+        RoleStateChanged stopped = kafka.awaitEvent(Topic.ROLE_EVENTS, RoleStateChanged.class,
+                about(roleId, 1, RoleState.STOPPED).and(e -> e.occurredAt().isAfter(after)), TIMEOUT);
+        assertThat(stopped.detail()).startsWith("fenced: no heartbeat acknowledged by Kafka for ")
+                .endsWith("(lease " + LEASE.toMillis() + " ms); waiting for the placement to assign it here again");
+        return stopped;
     }
 
     private static Predicate<RoleStateChanged> about(String roleId, long epoch, RoleState state) {

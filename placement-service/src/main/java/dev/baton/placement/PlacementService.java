@@ -86,13 +86,26 @@ public final class PlacementService implements AutoCloseable {
     }
 
     private static HikariDataSource dataSource(PlacementSettings settings) {
+        return new HikariDataSource(poolConfig(settings));
+    }
+
+    /**
+     * The pool of the placement's database. A PostgreSQL that does not answer (paused, partitioned) must cost a
+     * request seconds, not hang it: a connection is waited for at most 3 s, opened within 3 s, and a statement gets
+     * no answer for at most 10 s before the driver gives up (pgjdbc's {@code socketTimeout}, in seconds). The
+     * statements here are small; nothing legitimate takes that long.
+     */
+    static HikariConfig poolConfig(PlacementSettings settings) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(settings.dbUrl());
         config.setUsername(settings.dbUser());
         config.setPassword(settings.dbPassword());
         config.setMaximumPoolSize(6);
         config.setPoolName("placement-db");
-        return new HikariDataSource(config);
+        config.setConnectionTimeout(3_000);
+        config.addDataSourceProperty("connectTimeout", "3");
+        config.addDataSourceProperty("socketTimeout", "10");
+        return config;
     }
 
     static Readiness readiness(PlacementSnapshot snapshot) {
@@ -105,6 +118,10 @@ public final class PlacementService implements AutoCloseable {
         details.put("servers", snapshot.view().servers().size());
         if (snapshot.deferredBecause() != null) {
             details.put("deferredBecause", snapshot.deferredBecause());
+        }
+        if (snapshot.view().safetyBrake() != null) {
+            // Still ready: the instance works, it holds failovers on purpose and says why.
+            details.put("safetyBrake", snapshot.view().safetyBrake().describe());
         }
         return snapshot.view().ready() ? Readiness.ready(details) : Readiness.notReady(details);
     }

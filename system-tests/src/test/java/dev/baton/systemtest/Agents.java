@@ -50,7 +50,14 @@ final class Agents implements AutoCloseable {
 
     /** An agent in this JVM that reaches Kafka at {@code bootstrap} (a proxied listener, say). */
     HeartbeatAgent inProcess(String serverId, String bootstrap) {
-        Config config = Config.of(config(serverId, bootstrap));
+        return inProcess(serverId, bootstrap, Map.of());
+    }
+
+    /** An agent in this JVM reaching Kafka at {@code bootstrap}, with some settings of its own ({@code lease}...). */
+    HeartbeatAgent inProcess(String serverId, String bootstrap, Map<String, String> overrides) {
+        Map<String, String> values = config(serverId, bootstrap);
+        values.putAll(overrides);
+        Config config = Config.of(values);
         AgentSettings settings = AgentSettings.from(config);
         config.requireNoUnknownKeys();
         HeartbeatAgent agent = HeartbeatAgent.start(settings);

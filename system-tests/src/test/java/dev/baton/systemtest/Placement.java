@@ -38,9 +38,14 @@ final class Placement implements AutoCloseable {
     }
 
     static Placement start(TestKafka kafka, TestDatabase database) {
+        return start(kafka, database, kafka.bootstrapServers(), Timing.FAILURE_TIMEOUT);
+    }
+
+    /** An instance that reaches Kafka at {@code bootstrap} (a proxied listener, say) with this failure timeout. */
+    static Placement start(TestKafka kafka, TestDatabase database, String bootstrap, Duration failureTimeout) {
         Map<String, String> values = new HashMap<>();
         values.put("instance.id", "placement-st");
-        values.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+        values.put("kafka.bootstrap.servers", bootstrap);
         values.put("kafka.topic.namespace", kafka.namespace());
         values.put("db.url", database.jdbcUrl());
         values.put("db.user", database.username());
@@ -48,7 +53,7 @@ final class Placement implements AutoCloseable {
         values.put("http.host", "127.0.0.1");
         values.put("http.port", "0");
         values.put("api.token", TOKEN);
-        values.put("failure.timeout", Timing.millis(Timing.FAILURE_TIMEOUT));
+        values.put("failure.timeout", Timing.millis(failureTimeout));
         Config config = Config.of(values);
         PlacementSettings settings = PlacementSettings.from(config);
         config.requireNoUnknownKeys();

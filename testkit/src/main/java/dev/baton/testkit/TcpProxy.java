@@ -26,6 +26,10 @@ import org.slf4j.LoggerFactory;
  * failing fast). {@link #restore()} closes the blackholed connections, so their clients reconnect at once, and
  * forwards new connections again.
  *
+ * <p>{@link #stall()} models a paused server (SIGSTOP, a long GC pause, a frozen VM) instead: every connection stays
+ * open and new ones are accepted, but no byte is forwarded in either direction until {@link #unstall()}, which
+ * delivers everything held back, in order. Clients see requests that are neither answered nor refused.
+ *
  * <p>To cut a Kafka client off, the proxy alone is not enough: a client connects to the listeners the broker
  * advertises, not to the address it bootstrapped from. See {@link EmbeddedKafkaBroker#startWithProxy()}, whose
  * extra listener advertises this proxy's port so that every connection of a client bootstrapped at the proxy goes
@@ -44,6 +48,8 @@ public final class TcpProxy implements AutoCloseable {
     private final AtomicLong accepted = new AtomicLong();
     private final Thread acceptor;
     private volatile boolean cut;
+    private final Object flow = new Object();
+    private boolean stalled;
     private volatile boolean closed;
 
     private TcpProxy(ServerSocket listener, InetSocketAddress target) {
@@ -105,6 +111,32 @@ public final class TcpProxy implements AutoCloseable {
         LOG.info("TCP proxy {} restored ({} blackholed connections closed)", address(), blackholed.size());
     }
 
+    /** Forwards nothing, in either direction, on any connection until {@link #unstall()}; closes nothing. */
+    public void stall() {
+        synchronized (flow) {
+            stalled = true;
+        }
+        LOG.info("TCP proxy {} stalled: {} connections held open, nothing forwarded", address(), links.size());
+    }
+
+    /** Forwards again, beginning with what was held back while stalled. */
+    public void unstall() {
+        synchronized (flow) {
+            stalled = false;
+            flow.notifyAll();
+        }
+        LOG.info("TCP proxy {} forwarding again", address());
+    }
+
+    /** Blocks the calling copier while the proxy is stalled. */
+    private void awaitFlowing() throws InterruptedException {
+        synchronized (flow) {
+            while (stalled) {
+                flow.wait();
+            }
+        }
+    }
+
     public boolean isCut() {
         return cut;
     }
@@ -162,6 +194,7 @@ public final class TcpProxy implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        unstall();
         closeQuietly(listener);
         new ArrayList<>(links).forEach(Link::close);
         new ArrayList<>(held).forEach(TcpProxy::closeQuietly);
@@ -203,12 +236,15 @@ public final class TcpProxy implements AutoCloseable {
                 try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                     int read;
                     while ((read = in.read(buffer)) >= 0) {
+                        awaitFlowing();
                         out.write(buffer, 0, read);
                     }
                 } catch (SocketException ignored) {
                     // Closed by cut() or by the other direction: nothing to report.
                 } catch (IOException e) {
                     LOG.debug("TCP proxy link {} ended: {}", name, e.toString());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 } finally {
                     close();
                 }

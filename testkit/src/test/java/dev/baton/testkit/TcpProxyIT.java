@@ -110,6 +110,31 @@ class TcpProxyIT {
         }
     }
 
+    @Test
+    void shouldHoldEveryByteWhileStalledAndDeliverItAfterwardsWithoutClosingTheConnection() throws IOException {
+        try (ServerSocket echo = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
+                TcpProxy proxy = TcpProxy.start("127.0.0.1", echo.getLocalPort())) {
+            Thread server = echoServer(echo);
+            try (Socket client = new Socket("127.0.0.1", proxy.port())) {
+                assertThat(roundTrip(client, "before")).isEqualTo("before");
+
+                proxy.stall();
+                client.setSoTimeout(300);
+                client.getOutputStream().write("held\n".getBytes(StandardCharsets.UTF_8));
+                BufferedReader in = new BufferedReader(new InputStreamReader(client.getInputStream(),
+                        StandardCharsets.UTF_8));
+                assertThatThrownBy(in::readLine).as("nothing answers while stalled")
+                        .isInstanceOf(SocketTimeoutException.class);
+                assertThat(proxy.openConnections()).as("the connection stays open").isEqualTo(1);
+
+                proxy.unstall();
+                client.setSoTimeout(5_000);
+                assertThat(in.readLine()).as("what was held back arrives, in order").isEqualTo("held");
+            }
+            server.interrupt();
+        }
+    }
+
     private static String roundTrip(Socket client, String line) throws IOException {
         client.setSoTimeout(5_000);
         OutputStream out = client.getOutputStream();

@@ -43,8 +43,9 @@ import java.util.UUID;
  * <p>A record that decodes is stored under its own {@code eventId}, with its original JSON as the payload (so
  * fields this build does not know are kept) and the role, server and epoch it is about as columns. A record
  * that does not decode is stored as a {@code DeadLetter} with the reason. Its id is derived (name-based UUID,
- * version 3) from where it was read and its Kafka timestamp, {@link #deadLetterId}: a redelivered record gets
- * the same id and is ignored like any duplicate, while a record published twice (two offsets) is stored twice,
+ * version 3) from where it was read and its Kafka timestamp, {@link #deadLetterId}, exactly as every other reader
+ * derives it: a redelivered record, or the dead letter another service published for the same record, gets the same
+ * id and is ignored like any duplicate, while a record published twice (two offsets) is stored twice,
  * as it is twice on the log. Its {@code occurredAt} is the record's Kafka timestamp, for the same reason.
  *
  * <p>Values PostgreSQL cannot hold are made storable here rather than failing the batch: NUL characters
@@ -117,11 +118,12 @@ public final class EventRows {
                 null, null, null, row.occurredAt(), storableJson(codec.encodeToString(letter)));
     }
 
-    /** The stable id of the dead letter for an undecodable record: a v3 UUID of its coordinates and timestamp. */
+    /**
+     * The stable id of the dead letter for an undecodable record ({@link DeadLetter#idFor} its coordinates and
+     * timestamp): the same id as the dead letter any other reader published for it, so it is stored once.
+     */
     public static UUID deadLetterId(RawRecord record) {
-        String name = "baton-audit-dead-letter:" + record.topic() + ":" + record.partition() + ":" + record.offset()
-                + ":" + record.timestamp();
-        return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8));
+        return DeadLetter.idFor(record.topic(), record.partition(), record.offset(), record.timestamp());
     }
 
     /** The role, server and epoch columns of {@code event}; null where the event is not about one. */

@@ -137,6 +137,16 @@ class EventRowsTest {
     }
 
     @Test
+    void shouldStoreAnUndecodableRecordUnderTheIdOfTheDeadLetterAnyOtherReaderPublishedForIt() {
+        RawRecord record = raw("garbage", 11);
+
+        StoredEvent row = rows.toRow(record);
+
+        assertThat(row.eventId()).isEqualTo(DeadLetter.idFor(record.topic(), record.partition(), record.offset(),
+                record.timestamp()));
+    }
+
+    @Test
     void shouldReplaceNulCharactersThatPostgresRefuses() throws Exception {
         RoleMoved moved = new RoleMoved(UUID.randomUUID(), AT, "role-1", 2, "srv-a", "srv-b", MoveReason.MANUAL,
                 "because\u0000of", null, AT);

@@ -23,12 +23,15 @@ public final class ApiFormats {
 
     /** {@code GET /roles}: one row per role. */
     public static String roles(JsonNode answer) {
-        Table table = Table.of("ROLE", "HOST", "EPOCH", "SERVERS", "FAILBACK", "DATABASE", "VERSION", "NOTE");
+        Table table = Table.of("ROLE", "STATE", "HOST", "EPOCH", "SERVERS", "FAILBACK", "DATABASE", "VERSION",
+                "NOTE");
         for (JsonNode role : answer.path("roles")) {
-            table.row(text(role, "roleId"), text(role, "hostingServer"), text(role, "epoch"), serverList(role),
-                    failback(role), database(role.path("database")), text(role, "version"), text(role, "held"));
+            table.row(text(role, "roleId"), text(role, "state"), text(role, "hostingServer"), text(role, "epoch"),
+                    serverList(role), failback(role), database(role.path("database")), text(role, "version"),
+                    note(role));
         }
-        return table.size() == 0 ? "no roles\n" : table.render();
+        String stale = text(answer, "stale") == null ? "" : "warning: " + text(answer, "stale") + "\n";
+        return stale + (table.size() == 0 ? "no roles\n" : table.render());
     }
 
     /** {@code GET /roles/{roleId}} and every role change: one {@code name: value} line per property. */
@@ -36,13 +39,18 @@ public final class ApiFormats {
         List<String[]> lines = new ArrayList<>();
         lines.add(new String[] {"role", text(role, "roleId")});
         lines.add(new String[] {"servers", or(serverList(role), "none") + " (highest priority first)"});
+        lines.add(new String[] {"state", or(text(role, "state"), "-") + (text(role, "stateReason") == null ? ""
+                : ": " + text(role, "stateReason"))});
         lines.add(new String[] {"hosting server", or(text(role, "hostingServer"), "none")});
         lines.add(new String[] {"epoch", or(text(role, "epoch"), "-")});
         lines.add(new String[] {"failback", failback(role)});
         lines.add(new String[] {"database", database(role.path("database"))});
         lines.add(new String[] {"plugin", plugin(role.path("plugin"))});
-        if (text(role, "held") != null) {
+        if (text(role, "held") != null && !text(role, "held").equals(text(role, "stateReason"))) {
             lines.add(new String[] {"held", text(role, "held")});
+        }
+        if (text(role, "stale") != null) {
+            lines.add(new String[] {"warning", text(role, "stale")});
         }
         lines.add(new String[] {"version", text(role, "version") + ", changed " + or(Texts.instant(text(role,
                 "updatedAt")), "-") + " by " + or(text(role, "updatedBy"), "-")});
@@ -130,6 +138,23 @@ public final class ApiFormats {
     }
 
     // ---- pieces
+
+    /** Why a role does not serve (its state's reason, or the hold), so no role is silently dead. */
+    private static String note(JsonNode role) {
+        return or(text(role, "stateReason"), text(role, "held"));
+    }
+
+    /** {@code POST /safety-brake/release}. */
+    public static String brakeRelease(JsonNode answer) {
+        return "safety brake released: " + join(answer.path("servers")) + " will be declared DOWN and their roles fail"
+                + " over\n";
+    }
+
+    /** {@code POST /roles/{roleId}/restart-budget/reset}. */
+    public static String budgetReset(JsonNode answer) {
+        return "restart budget of " + text(answer, "roleId") + " reset (" + text(answer, "resourceFailuresCleared")
+                + " recent resource failures forgotten); a held role may move at the placement's next round\n";
+    }
 
     private static String serverList(JsonNode role) {
         return join(role.path("servers"));

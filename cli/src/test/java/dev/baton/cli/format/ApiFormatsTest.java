@@ -19,19 +19,47 @@ class ApiFormatsTest {
                 {"roleId":"billing","version":3,"servers":["server-a","server-b"],"forceHighestPriority":false,
                  "failbackDelayMs":0,"plugin":{"kind":"command","command":["/opt/billing","--port","{port}"],
                  "environment":{"A":"****"},"port":47001},"updatedBy":"admin-api",
-                 "updatedAt":"2026-11-25T10:00:00Z","held":"waiting for server-a to reach its database"}""");
+                 "updatedAt":"2026-11-25T10:00:00Z","held":"waiting for server-a to reach its database",
+                 "state":"HELD","stateReason":"waiting for server-a to reach its database"}""");
 
         assertThat(ApiFormats.role(role)).isEqualTo("""
                 role:            billing
                 servers:         server-a,server-b (highest priority first)
+                state:           HELD: waiting for server-a to reach its database
                 hosting server:  none
                 epoch:           -
                 failback:        off
                 database:        none
                 plugin:          command: /opt/billing --port {port}, port 47001
-                held:            waiting for server-a to reach its database
                 version:         3, changed 2026-11-25T10:00:00.000Z by admin-api
                 """);
+    }
+
+    @Test
+    void shouldListEachRolesStateAndWhyItDoesNotServe() throws Exception {
+        String text = ApiFormats.roles(json("""
+                {"roles":[
+                 {"roleId":"billing","version":1,"servers":["a","b"],"forceHighestPriority":false,"failbackDelayMs":0,
+                  "hostingServer":"a","epoch":4,"state":"RUNNING"},
+                 {"roleId":"hr","version":1,"servers":["a","b"],"forceHighestPriority":false,"failbackDelayMs":0,
+                  "epoch":2,"state":"UNPLACED","stateReason":"every server is down or in maintenance: a is DOWN"}]}
+                """));
+
+        assertThat(text).isEqualTo("""
+                ROLE     STATE     HOST  EPOCH  SERVERS  FAILBACK  DATABASE  VERSION  NOTE
+                billing  RUNNING   a     4      a,b      off       none      1        -
+                hr       UNPLACED  -     2      a,b      off       none      1        every server is down or in maintenance: a is DOWN
+                """);
+    }
+
+    @Test
+    void shouldWarnThatRolesListedFromThePlacementsMemoryMayBeStale() throws Exception {
+        String text = ApiFormats.roles(json("""
+                {"roles":[],"stale":"the placement database does not answer: role configuration as loaded at 2026-12-03T17:00:00Z, it may be stale; hosts and states are current"}
+                """));
+
+        assertThat(text).startsWith("warning: the placement database does not answer: role configuration as loaded at"
+                + " 2026-12-03T17:00:00Z, it may be stale; hosts and states are current\n");
     }
 
     @Test

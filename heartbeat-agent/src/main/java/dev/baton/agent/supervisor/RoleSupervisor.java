@@ -38,9 +38,13 @@ import org.slf4j.LoggerFactory;
  *       instance to reconnect to. This is the one case where a role briefly runs on two servers, and only because
  *       both are healthy and the move was asked for.</li>
  *   <li><b>Lease.</b> Nothing starts before the lease is first acquired. When it expires every role is stopped with
- *       the short fence grace and reported FAILED (so the placement moves it, even if the outage was too short to
- *       declare this server DOWN); the epoch is burnt, so when the lease is back a role starts again only at a new
- *       epoch.</li>
+ *       the short fence grace and reported STOPPED at its epoch, with a detail saying it was fenced: a fence is not
+ *       a plugin failure, so it is never reported FAILED and never costs the role's restart budget. The role stays
+ *       in the heartbeats as STOPPED at that epoch, which tells the placement that its host gave the grant back:
+ *       once the host is heard again and still eligible, the placement assigns it here again at the next epoch
+ *       (reason RESUME) and the role restarts in place; if the host was declared DOWN meanwhile, the role has moved
+ *       and the STOPPED entry is dropped. The epoch is burnt either way: a fenced role starts again only at a new
+ *       epoch, which only the placement can grant, so two servers never both believe they hold it.</li>
  *   <li><b>Planned leave.</b> After {@link #onLeave} no role is started (an assignment here is reported FAILED);
  *       roles leave by planned moves as above, and whatever still runs when {@code handoverTimeout} has passed
  *       since the leave began is stopped. {@link #leaveComplete()} says when the agent may exit.</li>
@@ -172,9 +176,11 @@ public final class RoleSupervisor {
                 continue;
             }
             if (local.state == RoleState.STARTING || local.state == RoleState.RUNNING) {
-                stop(role, local, timing.fenceGrace(), "fenced: " + why, "fenced: " + why, out);
+                local.fenced = true;
+                stop(role, local, timing.fenceGrace(), "fenced: " + why, null, out);
             } else if (local.state == RoleState.STOPPING) {
                 // Already stopping for another reason, perhaps with the long grace: shorten it.
+                local.fenced = true;
                 out.add(new Action.StopPlugin(role.roleId, local.epoch, timing.fenceGrace(), "fenced: " + why));
             }
         }
@@ -212,7 +218,10 @@ public final class RoleSupervisor {
 
     // ------------------------------------------------------------------------------------------------ outputs
 
-    /** Every role this server hosts (starting, running, stopping or failed), for the heartbeat. */
+    /**
+     * Every role this server hosts (starting, running, stopping or failed, or stopped by a fence at the epoch still
+     * assigned here), for the heartbeat.
+     */
     public List<HostedRole> hostedRoles() {
         List<HostedRole> hosted = new ArrayList<>();
         for (Role role : roles.values()) {
@@ -335,12 +344,12 @@ public final class RoleSupervisor {
             if (local.state == RoleState.STOPPING) {
                 return;
             }
-            if (local.state == RoleState.FAILED) {
+            if (local.state == RoleState.FAILED || local.state == RoleState.STOPPED) {
                 Assignment assignment = role.assignment;
                 if (assignment == null || assignment.epoch <= local.epoch) {
                     return;
                 }
-                // Moved on: the failed instance is history (its process is gone already).
+                // Moved on (or granted here again): the failed or fenced instance is history, its process is gone.
                 role.local = null;
             } else {
                 String why = stopReason(role, local, now);
@@ -453,7 +462,14 @@ public final class RoleSupervisor {
     }
 
     private void finishStop(Role role, Local local, List<Action> out) {
-        if (local.failWith != null) {
+        if (local.fenced && role.assignment != null && role.assignment.epoch == local.epoch
+                && serverId.equals(role.assignment.serverId)) {
+            // Still assigned here: keep reporting it STOPPED at its epoch until the placement grants it again.
+            local.state = RoleState.STOPPED;
+            String detail = local.stopReason + "; waiting for the placement to assign it here again";
+            out.add(new Action.Report(role.roleId, local.epoch, RoleState.STOPPED, null, detail));
+            LOG.info("Role {} STOPPED at epoch {} by the fence, not failed: {}", role.roleId, local.epoch, detail);
+        } else if (local.failWith != null) {
             local.state = RoleState.FAILED;
             out.add(new Action.Report(role.roleId, local.epoch, RoleState.FAILED, null, local.failWith));
             LOG.info("Role {} stopped at epoch {}, reported FAILED: {}", role.roleId, local.epoch, local.failWith);
@@ -471,7 +487,7 @@ public final class RoleSupervisor {
 
     private long active() {
         return roles.values().stream()
-                .filter(r -> r.local != null && r.local.state != RoleState.FAILED)
+                .filter(r -> r.local != null && r.local.state != RoleState.FAILED && r.local.state != RoleState.STOPPED)
                 .count();
     }
 
@@ -509,6 +525,8 @@ public final class RoleSupervisor {
         String stopReason;
         /** When set, the stop ends as FAILED with this detail instead of STOPPED. */
         String failWith;
+        /** Stopped by a fence: ends as STOPPED and stays hosted at its epoch while still assigned here. */
+        boolean fenced;
 
         Local(long epoch, RoleState state) {
             this.epoch = epoch;

@@ -227,8 +227,16 @@ class RoleSupervisorTest {
 
     @Nested
     class Lease {
+        /** The role ran at {@code epoch}, the lease expired, the plugin stopped, and the lease is back. */
+        private void fencedAndHeardAgain(String roleId, long epoch) {
+            running(roleId, epoch);
+            supervisor.onLeaseExpired("silent", T0);
+            supervisor.onPluginStopped(roleId, epoch, T0);
+            supervisor.onLeaseAcquired(T0.plusSeconds(1));
+        }
+
         @Test
-        void shouldStopEveryRoleWithTheFenceGraceAndReportItFailedWhenTheLeaseExpires() {
+        void shouldStopEveryRoleWithTheFenceGraceAndReportItStoppedNotFailedWhenTheLeaseExpires() {
             running("billing", 3);
             starting("reports", 7);
 
@@ -238,8 +246,33 @@ class RoleSupervisorTest {
                     new StopPlugin("billing", 3, FENCE_GRACE, "fenced: no heartbeat acknowledged for 512 ms (lease 500 ms)"),
                     new StopPlugin("reports", 7, FENCE_GRACE, "fenced: no heartbeat acknowledged for 512 ms (lease 500 ms)"));
             assertThat(supervisor.onPluginStopped("billing", 3, T0)).containsExactly(new Report("billing", 3,
-                    RoleState.FAILED, null, "fenced: no heartbeat acknowledged for 512 ms (lease 500 ms)"));
-            assertThat(supervisor.hostedRoles()).contains(new HostedRole("billing", 3, RoleState.FAILED, null));
+                    RoleState.STOPPED, null, "fenced: no heartbeat acknowledged for 512 ms (lease 500 ms); waiting for"
+                    + " the placement to assign it here again"));
+            assertThat(supervisor.hostedRoles()).contains(new HostedRole("billing", 3, RoleState.STOPPED, null));
+            assertThat(supervisor.countByState()).containsEntry(RoleState.FAILED, 0);
+            assertThat(supervisor.idle()).as("a fenced role runs no process").isFalse();
+            supervisor.onPluginStopped("reports", 7, T0);
+            assertThat(supervisor.idle()).isTrue();
+        }
+
+        @Test
+        void shouldReportAFencedRoleStoppedAtItsEpochUntilThePlacementGrantsItAgain() {
+            fencedAndHeardAgain("billing", 3);
+            assertThat(supervisor.hostedRoles()).containsExactly(new HostedRole("billing", 3, RoleState.STOPPED, null));
+
+            List<Action> resumed = events(true, assigned("billing", 4, ME, MoveReason.RESUME));
+
+            assertThat(starts(resumed)).extracting(StartPlugin::epoch).containsExactly(4L);
+            assertThat(supervisor.hostedRoles()).containsExactly(new HostedRole("billing", 4, RoleState.STARTING, null));
+        }
+
+        @Test
+        void shouldForgetAFencedRoleThatMovedElsewhereMeanwhile() {
+            fencedAndHeardAgain("billing", 3);
+
+            assertThat(events(true, assigned("billing", 4, OTHER, MoveReason.FAILOVER))).isEmpty();
+
+            assertThat(supervisor.hostedRoles()).isEmpty();
         }
 
         @Test
@@ -271,7 +304,7 @@ class RoleSupervisorTest {
 
             assertThat(supervisor.onLeaseAcquired(T0.plusSeconds(1))).isEmpty();
             assertThat(events(true, assigned("billing", 3, ME))).isEmpty();
-            assertThat(supervisor.hostedRoles()).containsExactly(new HostedRole("billing", 3, RoleState.FAILED, null));
+            assertThat(supervisor.hostedRoles()).containsExactly(new HostedRole("billing", 3, RoleState.STOPPED, null));
         }
     }
 

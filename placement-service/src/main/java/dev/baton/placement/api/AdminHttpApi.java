@@ -3,7 +3,9 @@ package dev.baton.placement.api;
 import dev.baton.events.RoleConfigured;
 import dev.baton.placement.api.AdminRequests.CreateRole;
 import dev.baton.placement.api.AdminRequests.Failback;
+import dev.baton.placement.detector.SafetyBrake;
 import dev.baton.placement.policy.ConfigError;
+import dev.baton.placement.policy.MaintenanceGuard;
 import dev.baton.placement.policy.ManualMove;
 import dev.baton.placement.policy.RoleConfigValidator;
 import dev.baton.placement.store.RoleDefinition;
@@ -21,6 +23,7 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -32,6 +35,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -92,6 +96,7 @@ public final class AdminHttpApi implements AutoCloseable {
     private final HttpClient forwarding;
     private final Buffer openApi;
     private final Object[] roleLocks = new Object[LOCK_STRIPES];
+    private final RestartBudgetApi budgets;
 
     /**
      * An API attributing changes to {@value #DEFAULT_ACTOR}, on the system clock, waiting up to 10 s for the loop
@@ -135,6 +140,7 @@ public final class AdminHttpApi implements AutoCloseable {
         this.openApi = Buffer.buffer(openApiDocument());
         this.workers = vertx.createSharedWorkerExecutor(WORKER_POOL, WORKER_POOL_SIZE);
         this.forwarding = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(2_000));
+        this.budgets = new RestartBudgetApi(vertx, control, actor, moveTimeout);
     }
 
     private static byte[] openApiDocument() {
@@ -217,6 +223,8 @@ public final class AdminHttpApi implements AutoCloseable {
                     + after.database().server() + " (" + after.database().host() + ":" + after.database().port() + ")");
         });
         router.post(BASE + "/roles/:roleId/move").handler(this::move);
+        router.post(BASE + "/roles/:roleId/restart-budget/reset").handler(this::resetRestartBudget);
+        router.post(BASE + "/safety-brake/release").handler(this::releaseSafetyBrake);
     }
 
     // ---- servers
@@ -238,13 +246,34 @@ public final class AdminHttpApi implements AutoCloseable {
     private void setMaintenance(RoutingContext ctx) {
         String serverId = ctx.pathParam("serverId");
         boolean on = AdminRequests.maintenance(body(ctx));
-        blocking(() -> store.setMaintenance(serverId, on, actor).orElseThrow(() -> noServer(serverId)))
+        boolean force = AdminRequests.force(ctx.queryParam("force"));
+        blocking(() -> {
+            if (on && !force) {
+                refuseIfRolesWouldStop(serverId);
+            }
+            return store.setMaintenance(serverId, on, actor).orElseThrow(() -> noServer(serverId));
+        })
                 .onSuccess(server -> {
                     LOG.info("server {}: maintenance {} by {}", serverId, on ? "on" : "off", actor);
                     control.maintenanceChanged(serverId, on, actor);
                     answerServer(ctx, server);
                 })
                 .onFailure(failure -> fail(ctx, failure));
+    }
+
+    /** 409 listing the roles maintenance of {@code serverId} would leave with no eligible server; on a worker. */
+    private void refuseIfRolesWouldStop(String serverId) {
+        PlacementSnapshot snapshot = control.snapshot();
+        List<MaintenanceGuard.Stranded> stranded = MaintenanceGuard.strandedBy(serverId,
+                store.roles().stream().map(RoleDefinition::toRoleConfig).toList(), snapshot.view());
+        if (!stranded.isEmpty()) {
+            List<String> roles = stranded.stream().map(MaintenanceGuard.Stranded::roleId).toList();
+            LOG.info("server {}: maintenance by {} refused, it would stop roles {}", serverId, actor, roles);
+            throw new ApiException(409, "maintenance of " + serverId + " would leave " + stranded.size()
+                    + " roles with no eligible server, so they would stop: " + String.join(", ", roles)
+                    + "; repeat with ?force=true to do it anyway",
+                    stranded.stream().map(MaintenanceGuard.Stranded::describe).toList());
+        }
     }
 
     private void answerServer(RoutingContext ctx, ServerRecord server) {
@@ -258,14 +287,31 @@ public final class AdminHttpApi implements AutoCloseable {
         blocking(store::roles).onSuccess(roles ->
                         HttpSupport.json(ctx, 200, new JsonObject().put("roles",
                                 AdminJson.roles(roles, control.snapshot()))))
-                .onFailure(failure -> fail(ctx, failure));
+                .onFailure(failure -> {
+                    PlacementSnapshot snapshot = control.snapshot();
+                    if (StaleReads.apply(failure, snapshot)) {
+                        LOG.warn("roles listed from memory: {}", StaleReads.note(snapshot));
+                        HttpSupport.json(ctx, 200, StaleReads.roles(snapshot));
+                    } else {
+                        fail(ctx, failure);
+                    }
+                });
     }
 
     private void showRole(RoutingContext ctx) {
         String roleId = ctx.pathParam("roleId");
         blocking(() -> store.role(roleId).orElseThrow(() -> noRole(roleId)))
                 .onSuccess(role -> answerRole(ctx, 200, role))
-                .onFailure(failure -> fail(ctx, failure));
+                .onFailure(failure -> {
+                    PlacementSnapshot snapshot = control.snapshot();
+                    Optional<JsonObject> remembered = StaleReads.apply(failure, snapshot)
+                            ? StaleReads.role(snapshot, roleId) : Optional.empty();
+                    if (remembered.isPresent()) {
+                        HttpSupport.json(ctx, 200, remembered.get());
+                    } else {
+                        fail(ctx, failure);
+                    }
+                });
     }
 
     private void availableServers(RoutingContext ctx) {
@@ -365,9 +411,7 @@ public final class AdminHttpApi implements AutoCloseable {
     }
 
     private void move(RoutingContext ctx) {
-        PlacementSnapshot snapshot = control.snapshot();
-        if (!snapshot.leader() && snapshot.leaderAdminUrl() != null && ctx.request().getHeader(FORWARDED_BY) == null) {
-            forwardToLeader(ctx, snapshot);
+        if (forwardedToLeader(ctx)) {
             return;
         }
         String roleId = ctx.pathParam("roleId");
@@ -400,8 +444,44 @@ public final class AdminHttpApi implements AutoCloseable {
                         : failure));
     }
 
+    private void resetRestartBudget(RoutingContext ctx) {
+        if (forwardedToLeader(ctx)) {
+            return;
+        }
+        String roleId = ctx.pathParam("roleId");
+        blocking(() -> store.role(roleId).isPresent())
+                .onSuccess(known -> budgets.reset(ctx, known))
+                .onFailure(failure -> fail(ctx, failure));
+    }
+
+    private void releaseSafetyBrake(RoutingContext ctx) {
+        if (forwardedToLeader(ctx)) {
+            return;
+        }
+        SafetyBrake.Engaged brake = control.snapshot().view().safetyBrake();
+        if (brake == null) {
+            ctx.fail(new ApiException(409, "the safety brake is off: failovers are not held"));
+            return;
+        }
+        LOG.warn("safety brake released by {}: {} will be declared DOWN", actor, brake.silent());
+        control.releaseSafetyBrake(actor);
+        HttpSupport.json(ctx, 202, new JsonObject().put("released", true)
+                .put("servers", new JsonArray(new ArrayList<>(brake.silent())))
+                .put("message", "the silent servers are declared DOWN at the next evaluation; their roles fail over"));
+    }
+
+    /** On a standby that knows the leader, hands the request to it (once) and says so. */
+    private boolean forwardedToLeader(RoutingContext ctx) {
+        PlacementSnapshot snapshot = control.snapshot();
+        if (!snapshot.leader() && snapshot.leaderAdminUrl() != null && ctx.request().getHeader(FORWARDED_BY) == null) {
+            forwardToLeader(ctx, snapshot);
+            return true;
+        }
+        return false;
+    }
+
     /**
-     * Only the leader moves roles: a standby hands a move request to the leader's admin API, with the caller's
+     * Only the leader moves roles (and holds restart budgets): a standby hands a move or budget request to the leader's admin API, with the caller's
      * credentials, and answers what the leader answered. Marked so a leader that has just stepped down does not
      * forward it again.
      */
@@ -420,7 +500,7 @@ public final class AdminHttpApi implements AutoCloseable {
                     return request.send(ctx.body().buffer() == null ? Buffer.buffer() : ctx.body().buffer());
                 })
                 .compose(response -> response.body().map(body -> {
-                    LOG.info("move request for role {} forwarded to leader {}: {}", ctx.pathParam("roleId"),
+                    LOG.info("{} for role {} forwarded to leader {}: {}", ctx.request().path(), ctx.pathParam("roleId"),
                             snapshot.leaderId(), response.statusCode());
                     ctx.response().setStatusCode(response.statusCode())
                             .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
@@ -465,7 +545,7 @@ public final class AdminHttpApi implements AutoCloseable {
         }
     }
 
-    private static Throwable unwrap(Throwable failure) {
+    static Throwable unwrap(Throwable failure) {
         Throwable cause = failure;
         while (cause instanceof CompletionException && cause.getCause() != null) {
             cause = cause.getCause();

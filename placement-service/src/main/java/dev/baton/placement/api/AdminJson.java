@@ -6,6 +6,7 @@ import dev.baton.placement.detector.ServerView;
 import dev.baton.placement.policy.Assignment;
 import dev.baton.placement.policy.Hold;
 import dev.baton.placement.policy.Move;
+import dev.baton.placement.policy.RoleStatus;
 import dev.baton.placement.store.RoleDefinition;
 import dev.baton.placement.store.ServerRecord;
 import io.vertx.core.json.JsonArray;
@@ -52,10 +53,17 @@ final class AdminJson {
                 }
                 json.put("epoch", assignment.epoch());
             }
+            Hold held = null;
             for (Hold hold : snapshot.held()) {
                 if (hold.roleId().equals(role.roleId())) {
                     json.put("held", hold.cause());
+                    held = hold;
                 }
+            }
+            RoleStatus status = RoleStatus.of(role.toRoleConfig(), assignment, snapshot.view(), held);
+            json.put("state", status.state().name());
+            if (status.reason() != null) {
+                json.put("stateReason", status.reason());
             }
         }
         return json;

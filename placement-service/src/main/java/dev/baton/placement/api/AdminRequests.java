@@ -118,6 +118,17 @@ final class AdminRequests {
         return on;
     }
 
+    /** The {@code force} query parameter: absent or {@code false}, or {@code true}; anything else is a 400. */
+    static boolean force(List<String> values) {
+        if (values == null || values.isEmpty()) {
+            return false;
+        }
+        if (values.size() == 1 && ("true".equals(values.get(0)) || "false".equals(values.get(0)))) {
+            return Boolean.parseBoolean(values.get(0));
+        }
+        throw ApiException.badRequest("query parameter 'force' must be true or false, was " + values);
+    }
+
     /** {@code POST /roles/{id}/move}: the target server. */
     static String move(byte[] body) {
         Reader reader = new Reader(body);

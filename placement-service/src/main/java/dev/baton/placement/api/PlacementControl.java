@@ -18,6 +18,18 @@ public interface PlacementControl {
      */
     CompletableFuture<ManualMoveResult> requestMove(ManualMove request);
 
+    /**
+     * Asks the leader's loop to forget the role's recent resource failures, so a role held because its restart
+     * budget is exhausted may move again at the next round. Completes with how many were forgotten, or why not.
+     */
+    CompletableFuture<BudgetReset> resetRestartBudget(String roleId, String by);
+
+    /**
+     * An operator overrides the safety brake: the loop's next evaluation declares the silent servers DOWN and their
+     * roles fail over.
+     */
+    void releaseSafetyBrake(String by);
+
     /** Role configuration changed in the store: the loop reloads it before its next decision. */
     void rolesChanged();
 

@@ -15,12 +15,19 @@ import java.util.Optional;
  * @param horizon how far the heartbeat stream has been read ({@link ConsumerProgress#readThrough()}); null
  *     before the first progress report. {@code evaluatedAt - horizon} is the consumer's lag, worth a metric
  * @param servers sorted by server id
+ * @param safetyBrake the safety brake holding failovers, and which servers fell silent; null while it is off
  */
-public record ClusterView(Instant evaluatedAt, boolean ready, Instant horizon, List<ServerView> servers) {
+public record ClusterView(Instant evaluatedAt, boolean ready, Instant horizon, List<ServerView> servers,
+        SafetyBrake.Engaged safetyBrake) {
     public ClusterView {
         Objects.requireNonNull(evaluatedAt, "evaluatedAt");
         servers = SortedById.isSorted(servers, ServerView::serverId)
                 ? List.copyOf(servers) : SortedById.sorted(servers, ServerView::serverId);
+    }
+
+    /** A view without the safety brake on. */
+    public ClusterView(Instant evaluatedAt, boolean ready, Instant horizon, List<ServerView> servers) {
+        this(evaluatedAt, ready, horizon, servers, null);
     }
 
     /** The server with this id, or empty when it never heartbeated to this detector. O(log n). */

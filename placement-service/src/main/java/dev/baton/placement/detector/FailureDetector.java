@@ -26,6 +26,16 @@ import java.util.TreeMap;
  *       capped at {@code now}. So after a pause of the placement-service (GC, CPU starvation, a slow poll) the
  *       backlog is read first, and a server whose heartbeats are in the backlog stays UP; a server that went
  *       silent during the pause is declared DOWN once the backlog shows the silence.</li>
+ *   <li><b>The stream's own silence is not a server's.</b> The detector never judges further than half a heartbeat
+ *       interval past the newest broker timestamp it has read on the stream (heartbeats, and the placement
+ *       instances' own heartbeats fed through {@link #onStreamTick}). While the broker is paused, restarting or
+ *       unreachable from the placement, that timestamp stands still and no server can be judged DOWN, however long
+ *       the wall clock runs. When the stream resumes after a gap of more than two heartbeat intervals in which
+ *       nothing at all was appended, the gap is a {@link StreamGap}: every server's silence is counted from the
+ *       gap's end, so each gets a full failure timeout to be heard again. A server is therefore declared DOWN only
+ *       when the broker demonstrably appended other records while that server stayed silent.</li>
+ *   <li><b>Safety brake.</b> When more than half of the servers heard from (and at least two) are silent for the
+ *       timeout in the same evaluation, nobody is declared DOWN: see {@link SafetyBrake}.</li>
  *   <li>Without any progress report nothing is ever declared DOWN: a consumer that stops reporting makes the
  *       detector blind, never trigger-happy. Watch {@code evaluatedAt - horizon} of the view.</li>
  *   <li>If {@code evaluate} is called more than {@link DetectorConfig#maxEvaluationGap()} after the previous call,
@@ -67,6 +77,10 @@ public final class FailureDetector {
     private Instant horizon;
     private boolean caughtUpOnce;
     private Instant lastEvaluation;
+    /** The newest broker timestamp read on the stream: how far the broker's clock is known to have run. */
+    private Instant streamClock;
+    private StreamGap lastGap;
+    private final SafetyBrake brake = new SafetyBrake();
 
     /**
      * @param startedAt when this detector starts watching; it is {@link ClusterView#ready() ready} once the stream
@@ -89,6 +103,7 @@ public final class FailureDetector {
     public HeartbeatOutcome onHeartbeat(Heartbeat heartbeat, Instant recordTimestamp) {
         Objects.requireNonNull(heartbeat, "heartbeat");
         Objects.requireNonNull(recordTimestamp, "recordTimestamp");
+        onStreamTick(recordTimestamp);
         Tracked server = servers.get(heartbeat.serverId());
         if (server == null) {
             server = new Tracked(heartbeat.serverId());
@@ -125,6 +140,32 @@ public final class FailureDetector {
         }
         server.update(heartbeat, recordTimestamp);
         return HeartbeatOutcome.ACCEPTED;
+    }
+
+    /**
+     * A record of the heartbeat stream that is not a server's heartbeat (a placement instance's heartbeat on
+     * placement-control, appended by the same broker every heartbeat interval): proof that the broker's clock ran
+     * until {@code recordTimestamp}. Heartbeats count by themselves.
+     */
+    public void onStreamTick(Instant recordTimestamp) {
+        Objects.requireNonNull(recordTimestamp, "recordTimestamp");
+        if (streamClock == null) {
+            streamClock = recordTimestamp;
+            return;
+        }
+        if (!recordTimestamp.isAfter(streamClock)) {
+            return;
+        }
+        Duration silent = Duration.between(streamClock, recordTimestamp);
+        if (silent.compareTo(streamGapLimit()) > 0) {
+            lastGap = new StreamGap(streamClock, recordTimestamp);
+        }
+        streamClock = recordTimestamp;
+    }
+
+    /** The latest interval in which the broker appended nothing on the stream, or null when none was seen. */
+    public StreamGap lastStreamGap() {
+        return lastGap;
     }
 
     /** Reports how far the consumer has read; call after every poll. The read position never moves back. */
@@ -170,10 +211,13 @@ public final class FailureDetector {
         lastEvaluation = now;
         if (deferredBecause == null) {
             Instant readTo = horizon.isAfter(now) ? now : horizon;
-            for (Tracked server : servers.values()) {
-                if (server.alive) {
-                    judge(server, readTo, now);
-                }
+            // Never further than the broker's clock is known to have run: a silent stream proves nothing.
+            Instant streamBound = streamClock == null ? null : streamClock.plus(config.heartbeatInterval().dividedBy(2));
+            if (streamBound == null || streamBound.isBefore(readTo)) {
+                readTo = streamBound;
+            }
+            if (readTo != null) {
+                judgeAll(readTo, now);
             }
         }
         Instant flapCutoff = now.minus(config.flapWindow());
@@ -188,14 +232,50 @@ public final class FailureDetector {
                 && !horizon.isBefore(startedAt.plus(config.failureTimeout()));
         List<ServerTransition> transitions = List.copyOf(pending);
         pending.clear();
-        return new Evaluation(now, transitions, new ClusterView(now, ready, horizon, views), deferredBecause);
+        return new Evaluation(now, transitions, new ClusterView(now, ready, horizon, views, brake.engaged()),
+                deferredBecause);
     }
 
-    private void judge(Tracked server, Instant readTo, Instant now) {
-        Duration silence = Duration.between(server.lastRecordAt, readTo);
-        if (silence.compareTo(config.failureTimeout()) < 0) {
-            return;
+    /** Declares the silent servers DOWN, unless so many fell silent at once that the safety brake holds. */
+    private void judgeAll(Instant readTo, Instant now) {
+        List<Tracked> silent = new ArrayList<>();
+        int heard = 0;
+        for (Tracked server : servers.values()) {
+            if (server.alive) {
+                heard++;
+                if (silence(server, readTo).compareTo(config.failureTimeout()) >= 0) {
+                    silent.add(server);
+                }
+            }
         }
+        switch (brake.judge(silent.stream().map(t -> t.serverId).toList(), heard, now)) {
+            case DECLARE -> silent.forEach(server -> declareDown(server, silence(server, readTo), now));
+            case RELEASED -> servers.values().forEach(server -> server.creditedFrom = readTo);
+            case HOLD -> {
+            }
+        }
+    }
+
+    /** How long {@code server} has been silent at {@code readTo}, not counting the broker's or the brake's time. */
+    private Duration silence(Tracked server, Instant readTo) {
+        Instant from = server.lastRecordAt;
+        // Silence inside a stream-wide gap is the broker's, not the server's: count from the gap's end.
+        if (lastGap != null && lastGap.to().isAfter(from)) {
+            from = lastGap.to();
+        }
+        // Silence while the safety brake held is not counted either: a full timeout from its release.
+        if (server.creditedFrom != null && server.creditedFrom.isAfter(from)) {
+            from = server.creditedFrom;
+        }
+        return Duration.between(from, readTo);
+    }
+
+    /** The safety brake: on when many servers fell silent at once; an operator may {@link SafetyBrake#override}. */
+    public SafetyBrake safetyBrake() {
+        return brake;
+    }
+
+    private void declareDown(Tracked server, Duration silence, Instant now) {
         String cause = "no heartbeat for " + silence.toMillis() + " ms (timeout "
                 + config.failureTimeout().toMillis() + " ms)";
         server.alive = false;
@@ -205,6 +285,11 @@ public final class FailureDetector {
         server.downs.addLast(now);
         pending.add(new ServerTransition.Down(server.serverId, server.incarnation, server.lastSentAt,
                 server.lastRecordAt, now, silence, cause));
+    }
+
+    /** A gap in the stream longer than this is the broker's silence (two heartbeat intervals). */
+    private Duration streamGapLimit() {
+        return config.heartbeatInterval().multipliedBy(2);
     }
 
     /** An operator's maintenance flag: on since {@code at}, or ended at {@code at}. */
@@ -222,6 +307,8 @@ public final class FailureDetector {
         ServerKind kind;
         Instant lastSentAt;
         Instant lastRecordAt;
+        /** Silence is counted from here at the earliest: when the safety brake was released. */
+        Instant creditedFrom;
         boolean alive;
         Instant aliveSince;
         Instant downSince;

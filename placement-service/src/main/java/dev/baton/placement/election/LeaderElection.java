@@ -16,7 +16,10 @@ import java.util.Objects;
  * <ul>
  *   <li>An instance is alive while its latest heartbeat is younger than {@code timeout}, judged on the stream's
  *       clock (record timestamps against how far the consumer has read), like the failure detector: a paused
- *       instance reads its backlog before it judges anyone.</li>
+ *       instance reads its backlog before it judges anyone. Never further than the newest record read: while the
+ *       broker is paused or unreachable, nobody ages. A stretch of more than half a timeout in which the topic got
+ *       no record at all is the broker's silence: every instance's age counts from its end, so a broker pause or
+ *       restart changes no leader.</li>
  *   <li>The leader is the alive instance claiming leadership with the highest term. A leader that sees an alive
  *       claim with a higher term steps down.</li>
  *   <li>With no alive leader, the alive instance with the smallest id takes over with the highest term seen plus
@@ -44,6 +47,10 @@ public final class LeaderElection {
     private boolean caughtUp;
     private long highestTerm;
     private Instant leaderlessSince;
+    /** The newest record timestamp read: how far the broker's clock is known to have run. */
+    private Instant streamClock;
+    /** The end of the latest stretch in which the broker appended nothing to the topic. */
+    private Instant gapEnd;
 
     /** The latest heartbeat of an instance. */
     private record Peer(String instanceId, long term, boolean leader, String adminUrl, Instant recordTimestamp) {
@@ -79,6 +86,12 @@ public final class LeaderElection {
     /** Records a heartbeat read from the control topic (this instance's own included). */
     public void onHeartbeat(PlacementHeartbeat heartbeat, Instant recordTimestamp) {
         highestTerm = Math.max(highestTerm, heartbeat.term());
+        if (streamClock == null || recordTimestamp.isAfter(streamClock)) {
+            if (streamClock != null && Duration.between(streamClock, recordTimestamp).compareTo(timeout.dividedBy(2)) > 0) {
+                gapEnd = recordTimestamp;
+            }
+            streamClock = recordTimestamp;
+        }
         Peer known = peers.get(heartbeat.instanceId());
         if (known == null || !recordTimestamp.isBefore(known.recordTimestamp())) {
             peers.put(heartbeat.instanceId(), new Peer(heartbeat.instanceId(), heartbeat.term(), heartbeat.leader(),
@@ -110,6 +123,9 @@ public final class LeaderElection {
      */
     public Verdict evaluate(Instant now, boolean leading, long term) {
         Instant horizon = readThrough.isAfter(now) ? now : readThrough;
+        if (streamClock != null && streamClock.isBefore(horizon)) {
+            horizon = streamClock;
+        }
         Peer leader = null;
         for (Peer peer : peers.values()) {
             if (peer.leader() && alive(peer, horizon) && (leader == null || peer.term() > leader.term())) {
@@ -160,6 +176,7 @@ public final class LeaderElection {
     }
 
     private boolean alive(Peer peer, Instant horizon) {
-        return Duration.between(peer.recordTimestamp(), horizon).compareTo(timeout) < 0;
+        Instant from = gapEnd != null && gapEnd.isAfter(peer.recordTimestamp()) ? gapEnd : peer.recordTimestamp();
+        return Duration.between(from, horizon).compareTo(timeout) < 0;
     }
 }

@@ -90,7 +90,7 @@ final class KafkaLeaderPublisher implements EventPublisher, AutoCloseable {
                 producer.abortTransaction();
             } catch (ProducerFencedException | InvalidProducerEpochException | InvalidTxnStateException fenced) {
                 throw new Fenced(fenced);
-            } catch (KafkaException abortFailed) {
+            } catch (KafkaException | IllegalStateException abortFailed) {
                 // The producer is in an error state it cannot leave (a fatal error) or cannot reach the coordinator:
                 // either way it must not be used again. The transaction is aborted by the coordinator's timeout or
                 // by the next leader's initialisation; nothing of it is visible.
@@ -98,6 +98,12 @@ final class KafkaLeaderPublisher implements EventPublisher, AutoCloseable {
                         + " (abort failed: " + abortFailed.getMessage() + ")", abortFailed);
             }
             throw new PublishException("round not committed: " + e, e);
+        } catch (IllegalStateException e) {
+            // A commit that timed out (the broker paused or restarting) leaves the producer able only to retry that
+            // commit, and an abort is refused too: this producer cannot be used for a new round. Step down; a new
+            // producer's initialisation completes or aborts what this one left open, and the next leader reads the
+            // assignments to their end before deciding, so the round is neither lost nor made twice.
+            throw new Fenced("the leader's transactional producer cannot go on: " + e.getMessage(), e);
         }
     }
 

@@ -23,6 +23,10 @@ final class LoopMetrics {
     final Counter stepDowns;
     final Timer decisionNanos;
     final AtomicInteger roles;
+    /** Roles whose actual state is not RUNNING (starting, failed, unplaced or held), as of the latest round. */
+    final AtomicInteger rolesNotServing;
+    /** 1 while the safety brake holds failovers. */
+    final AtomicInteger safetyBrake;
     private final Map<MoveReason, Counter> moves = new EnumMap<>(MoveReason.class);
     /** How far the heartbeat stream has been read (epoch milliseconds); {@link Long#MIN_VALUE} before any poll. */
     private final AtomicLong heartbeatReadThrough = new AtomicLong(Long.MIN_VALUE);
@@ -38,6 +42,8 @@ final class LoopMetrics {
         decisionNanos = Timer.builder("baton_placement_round").description("one evaluate-decide-publish round")
                 .publishPercentiles(0.5, 0.99).register(registry);
         roles = registry.gauge("baton_placement_roles", new AtomicInteger());
+        rolesNotServing = registry.gauge("baton_placement_roles_not_serving", new AtomicInteger());
+        safetyBrake = registry.gauge("baton_placement_safety_brake", new AtomicInteger());
         // The failure detector judges silence up to the read-through: this is how stale its knowledge is now.
         Gauge.builder("baton_placement_heartbeat_lag_seconds", heartbeatReadThrough, through -> {
             long readThrough = through.get();

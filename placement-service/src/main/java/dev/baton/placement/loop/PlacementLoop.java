@@ -9,6 +9,7 @@ import dev.baton.events.MoveReason;
 import dev.baton.events.PlacementHeartbeat;
 import dev.baton.events.RoleAssignment;
 import dev.baton.events.RoleState;
+import dev.baton.placement.api.BudgetReset;
 import dev.baton.placement.api.ManualMoveResult;
 import dev.baton.placement.api.PlacementControl;
 import dev.baton.placement.api.PlacementSnapshot;
@@ -17,9 +18,11 @@ import dev.baton.placement.election.LeaderElection;
 import dev.baton.placement.detector.Evaluation;
 import dev.baton.placement.detector.FailureDetector;
 import dev.baton.placement.detector.ReportedRole;
+import dev.baton.placement.detector.SafetyBrake;
 import dev.baton.placement.detector.ServerIdentity;
 import dev.baton.placement.detector.ServerTransition;
 import dev.baton.placement.detector.ServerView;
+import dev.baton.placement.detector.StreamGap;
 import dev.baton.placement.policy.Assignment;
 import dev.baton.placement.policy.Assignments;
 import dev.baton.placement.policy.Decision;
@@ -29,6 +32,7 @@ import dev.baton.placement.policy.Move;
 import dev.baton.placement.policy.PlacementPolicy;
 import dev.baton.placement.policy.Rejection;
 import dev.baton.placement.policy.RoleConfig;
+import dev.baton.placement.policy.RoleStatus;
 import dev.baton.placement.policy.Unplacement;
 import dev.baton.placement.store.RoleDefinition;
 import dev.baton.placement.store.RoleStore;
@@ -103,6 +107,8 @@ public final class PlacementLoop implements PlacementControl, Runnable {
     private final Set<String> operatorMaintenance = new HashSet<>();
 
     private List<RoleConfig> roles = List.of();
+    private List<RoleDefinition> definitions = List.of();
+    private Instant definitionsLoadedAt;
     private Assignments assignments;
     private Set<Hold> lastHolds = Set.of();
     private Instant lastEvaluation = Instant.EPOCH;
@@ -119,6 +125,8 @@ public final class PlacementLoop implements PlacementControl, Runnable {
     private long instanceSequence;
     private final Duration fenceProbeInterval;
     private Instant lastFenceProbe = Instant.EPOCH;
+    private StreamGap lastStreamGap;
+    private SafetyBrake.Engaged lastBrake;
 
     private sealed interface Command {
     }
@@ -130,6 +138,12 @@ public final class PlacementLoop implements PlacementControl, Runnable {
     }
 
     private record RequestMove(ManualMove request, CompletableFuture<ManualMoveResult> answer) implements Command {
+    }
+
+    private record ResetBudget(String roleId, String by, CompletableFuture<BudgetReset> answer) implements Command {
+    }
+
+    private record ReleaseBrake(String by) implements Command {
     }
 
     private record PendingMove(ManualMove request, CompletableFuture<ManualMoveResult> answer) {
@@ -213,6 +227,17 @@ public final class PlacementLoop implements PlacementControl, Runnable {
     private void consume(KafkaInputs.Batch batch) {
         for (KafkaInputs.Stamped<Heartbeat> stamped : batch.heartbeats()) {
             onHeartbeat(stamped.event(), stamped.recordTimestamp());
+        }
+        for (KafkaInputs.Stamped<PlacementHeartbeat> stamped : batch.instances()) {
+            // Appended by the same broker every 100 ms: proof its clock ran, even when no agent is heard.
+            detector.onStreamTick(stamped.recordTimestamp());
+        }
+        StreamGap gap = detector.lastStreamGap();
+        if (gap != null && !gap.equals(lastStreamGap)) {
+            lastStreamGap = gap;
+            LOG.warn("The broker appended nothing for {} ms (from {} to {}): no server is judged by its silence in"
+                    + " that time; every server gets a full failure timeout from {}", gap.length().toMillis(),
+                    gap.from(), gap.to(), gap.to());
         }
         detector.onProgress(batch.heartbeatProgress());
         metrics.heartbeatReadThrough(batch.heartbeatProgress().readThrough());
@@ -409,8 +434,45 @@ public final class PlacementLoop implements PlacementControl, Runnable {
                 applyMaintenance(set, true);
             } else if (command instanceof RequestMove move) {
                 pendingMoves.add(new PendingMove(move.request(), move.answer()));
+            } else if (command instanceof ReleaseBrake release) {
+                LOG.warn("Safety brake released by {}: the silent servers are declared DOWN at the next evaluation",
+                        release.by());
+                detector.safetyBrake().override();
+            } else if (command instanceof ResetBudget reset) {
+                reset.answer().complete(resetBudget(reset.roleId(), reset.by()));
             }
         }
+    }
+
+    /** Logs the safety brake going on or off, once each. */
+    private void noteSafetyBrake(SafetyBrake.Engaged brake) {
+        if (Objects.equals(brake, lastBrake)) {
+            return;
+        }
+        if (brake != null) {
+            LOG.warn("Safety brake on: {}", brake.describe());
+        } else {
+            LOG.info("Safety brake off: the silent servers are heard again (or an operator released it); failovers"
+                    + " resume");
+        }
+        lastBrake = brake;
+        metrics.safetyBrake.set(brake == null ? 0 : 1);
+    }
+
+    /** Forgets a role's recent resource failures: a role held on an exhausted budget may move next round. */
+    private BudgetReset resetBudget(String roleId, String by) {
+        if (!leading) {
+            return BudgetReset.rejected(following.leaderId() == null ? "no placement instance leads yet"
+                    : "this instance is a standby; " + following.leaderId() + " leads");
+        }
+        Assignment current = assignments.find(roleId);
+        if (current == null) {
+            return BudgetReset.rejected("role " + roleId + " has no assignment yet");
+        }
+        int cleared = current.resourceFailures().size();
+        assignments = assignments.with(List.of(new Assignment(roleId, current.epoch(), current.serverId(), List.of())));
+        LOG.info("Role {}: restart budget reset by {} ({} recent resource failures forgotten)", roleId, by, cleared);
+        return BudgetReset.done(cleared);
     }
 
     /**
@@ -441,7 +503,9 @@ public final class PlacementLoop implements PlacementControl, Runnable {
 
     private void loadRoles() {
         List<RoleConfig> loaded = new ArrayList<>();
-        for (RoleDefinition role : store.roles()) {
+        definitions = store.roles();
+        definitionsLoadedAt = clock.instant();
+        for (RoleDefinition role : definitions) {
             loaded.add(role.toRoleConfig());
         }
         roles = List.copyOf(loaded);
@@ -453,6 +517,7 @@ public final class PlacementLoop implements PlacementControl, Runnable {
         Evaluation evaluation = detector.evaluate(now);
         lastEvaluation = now;
         ClusterView view = evaluation.view();
+        noteSafetyBrake(view.safetyBrake());
         registerNewServers(evaluation.transitions());
         if (!leading) {
             String notLeader = following.leaderId() == null
@@ -474,7 +539,10 @@ public final class PlacementLoop implements PlacementControl, Runnable {
         long decideStarted = System.nanoTime();
         Decision decision = policy.decide(roles, view, assignments, manual, now);
         for (Move move : decision.moves()) {
-            events.add(move.toEvent(UUID.randomUUID(), now));
+            if (move.reason() != MoveReason.RESUME) {
+                // A resume grants the role to the host it is on: an assignment, no RoleMoved (nothing moved).
+                events.add(move.toEvent(UUID.randomUUID(), now));
+            }
             events.add(move.toAssignment(UUID.randomUUID(), now));
         }
         for (Unplacement unplacement : decision.unplaced()) {
@@ -624,9 +692,10 @@ public final class PlacementLoop implements PlacementControl, Runnable {
     }
 
     private PlacementSnapshot snapshotOf(Instant now, String deferredBecause, ClusterView view, List<Hold> held) {
+        metrics.rolesNotServing.set(RoleStatus.notServing(roles, assignments, view, held));
         return new PlacementSnapshot(now, leading, instanceId, deferredBecause, view, assignments, held,
                 leading ? term : following.term(), leading ? instanceId : following.leaderId(),
-                leading ? null : following.leaderAdminUrl());
+                leading ? null : following.leaderAdminUrl(), definitions, definitionsLoadedAt);
     }
 
     /** Publishes events that carry no decision (maintenance announcements); a failure is logged, not retried. */
@@ -655,6 +724,18 @@ public final class PlacementLoop implements PlacementControl, Runnable {
         Objects.requireNonNull(request, "request");
         CompletableFuture<ManualMoveResult> answer = new CompletableFuture<>();
         commands.add(new RequestMove(request, answer));
+        return answer;
+    }
+
+    @Override
+    public void releaseSafetyBrake(String by) {
+        commands.add(new ReleaseBrake(by));
+    }
+
+    @Override
+    public CompletableFuture<BudgetReset> resetRestartBudget(String roleId, String by) {
+        CompletableFuture<BudgetReset> answer = new CompletableFuture<>();
+        commands.add(new ResetBudget(Objects.requireNonNull(roleId, "roleId"), by, answer));
         return answer;
     }
 

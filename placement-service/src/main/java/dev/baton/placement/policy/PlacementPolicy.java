@@ -36,6 +36,9 @@ import java.util.Objects;
  *       detector or cannot reach the database; MAINTENANCE when it is in maintenance (a planned move); MANUAL when
  *       an operator removed it from the role's list. With no eligible server the role is unplaced (epoch + 1, so
  *       the old host's agent stops it).</li>
+ *   <li><b>Resume after a fence</b>: the host (eligible, so heard again) reports the role STOPPED at the current
+ *       epoch: its agent stopped it when its lease ran out and gives the grant back. The role is assigned to the same
+ *       host again at the next epoch (RESUME); it is not a move, not a failure, and costs no restart budget.</li>
  *   <li><b>Resource failure</b>: the host reports the role FAILED at the current epoch: to the first eligible
  *       other server (RESOURCE_FAILURE), at most {@link PolicyConfig#resourceFailureBudget()} times per
  *       {@link PolicyConfig#resourceFailureWindow()}. Beyond the budget, or with no other eligible server, the role
@@ -157,6 +160,11 @@ public final class PlacementPolicy {
                 return;
             }
             ReportedRole reported = view.role(role.roleId()).orElse(null);
+            if (reported != null && reported.epoch() == current.epoch() && reported.state() == RoleState.STOPPED) {
+                move(role, current, host, MoveReason.RESUME, host + " stopped the role when its lease ran out (a"
+                        + " fence) and is heard again: granted to it again in place", reported.since(), false);
+                return;
+            }
             if (reported != null && reported.epoch() == current.epoch() && reported.state() == RoleState.FAILED) {
                 resourceFailure(role, current, reported);
                 return;

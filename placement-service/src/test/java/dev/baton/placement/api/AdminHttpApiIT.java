@@ -1,5 +1,6 @@
 package dev.baton.placement.api;
 
+import static dev.baton.placement.api.FakePlacementControl.NOW;
 import static dev.baton.placement.api.FakePlacementControl.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,10 +12,14 @@ import dev.baton.events.PluginSpec;
 import dev.baton.events.RoleConfigured;
 import dev.baton.events.ServerKind;
 import dev.baton.events.Topic;
+import dev.baton.placement.detector.ClusterView;
+import dev.baton.placement.detector.SafetyBrake;
 import dev.baton.placement.detector.ServerIdentity;
 import dev.baton.placement.detector.ServerState;
+import dev.baton.placement.detector.ServerView;
 import dev.baton.placement.policy.Assignment;
 import dev.baton.placement.policy.Hold;
+import dev.baton.placement.policy.ResourceFailure;
 import dev.baton.placement.policy.ManualMove;
 import dev.baton.placement.store.PostgresRoleStore;
 import dev.baton.placement.store.RoleDefinition;
@@ -38,6 +43,7 @@ import java.sql.SQLTransientConnectionException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -246,6 +252,8 @@ class AdminHttpApiIT {
         assertThat(role.getString("hostingServer")).isEqualTo("srv-a");
         assertThat(role.getLong("epoch")).isEqualTo(7);
         assertThat(role.getString("held")).startsWith("restart budget exhausted");
+        assertThat(role.getString("state")).isEqualTo("HELD");
+        assertThat(role.getString("stateReason")).isEqualTo(role.getString("held"));
         assertThat(control.rolesChangedCalls()).isEqualTo(notified + 1);
 
         RoleConfigured event = awaitConfigured("payroll", 1);
@@ -313,6 +321,64 @@ class AdminHttpApiIT {
         assertThat(reply.status()).isEqualTo(200);
         assertThat(reply.json().getJsonArray("servers").stream().map(s -> ((JsonObject) s).getString("serverId")))
                 .containsExactly("srv-b", "srv-d", "srv-m", "srv-main");
+    }
+
+    @Test
+    void shouldRefuseMaintenanceThatWouldStopARoleUnlessForced() throws Exception {
+        createRole("stranded", "srv-d", "srv-b");
+        PlacementSnapshot before = control.snapshot();
+        List<ServerView> servers = new ArrayList<>(before.view().servers());
+        servers.add(server("srv-d", ServerState.UP, ServerKind.EXPANSION));
+        control.snapshot(FakePlacementControl.snapshot(servers, before.assignments().all(), before.held()));
+        try {
+            Reply refused = send(HttpMethod.PUT, "/servers/srv-d/maintenance", new JsonObject().put("on", true));
+
+            assertApiError(refused, 409);
+            assertThat(refused.message()).isEqualTo("maintenance of srv-d would leave 1 roles with no eligible server,"
+                    + " so they would stop: stranded; repeat with ?force=true to do it anyway");
+            assertThat(refused.validationErrors()).containsExactly("stranded: no other eligible server (srv-b is DOWN)");
+            assertThat(postgres.server("srv-d").orElseThrow().maintenance()).isFalse();
+            assertThat(control.maintenanceCalls()).noneMatch(call -> call.serverId().equals("srv-d"));
+            assertApiError(send(HttpMethod.PUT, "/servers/srv-d/maintenance?force=maybe",
+                    new JsonObject().put("on", true)), 400);
+
+            Reply forced = send(HttpMethod.PUT, "/servers/srv-d/maintenance?force=true",
+                    new JsonObject().put("on", true));
+
+            assertThat(forced.status()).as(forced.text()).isEqualTo(200);
+            assertThat(postgres.server("srv-d").orElseThrow().maintenance()).isTrue();
+            assertThat(send(HttpMethod.PUT, "/servers/srv-d/maintenance", new JsonObject().put("on", false)).status())
+                    .as("ending maintenance is never refused").isEqualTo(200);
+        } finally {
+            control.snapshot(before);
+        }
+    }
+
+    @Test
+    void shouldReleaseTheSafetyBrakeOnlyWhileItIsOn() throws Exception {
+        Reply off = send(HttpMethod.POST, "/safety-brake/release", null);
+
+        assertApiError(off, 409);
+        assertThat(off.message()).isEqualTo("the safety brake is off: failovers are not held");
+
+        createRole("braked", "srv-a", "srv-m");
+        PlacementSnapshot before = control.snapshot();
+        SafetyBrake.Engaged brake = new SafetyBrake.Engaged(NOW, List.of("srv-a", "srv-m"), 3);
+        ClusterView braked = new ClusterView(NOW, true, NOW, before.view().servers(), brake);
+        control.snapshot(new PlacementSnapshot(NOW, true, "placement-1", null, braked,
+                before.assignments().with(List.of(Assignment.placed("braked", 1, "srv-a"))), before.held()));
+        try {
+            JsonObject role = get("/roles/braked").json();
+            Reply released = send(HttpMethod.POST, "/safety-brake/release", null);
+
+            assertThat(role.getString("state")).isEqualTo("HELD");
+            assertThat(role.getString("stateReason")).isEqualTo("safety brake: " + brake.describe());
+            assertThat(released.status()).as(released.text()).isEqualTo(202);
+            assertThat(released.json().getJsonArray("servers")).containsExactly("srv-a", "srv-m");
+            assertThat(control.brakeReleases()).containsExactly("admin-api");
+        } finally {
+            control.snapshot(before);
+        }
     }
 
     @Test
@@ -542,6 +608,48 @@ class AdminHttpApiIT {
     }
 
     @Test
+    void shouldShowWhyARoleDoesNotServe() throws Exception {
+        createRole("orphan", "srv-b", "srv-c");
+        createRole("ledger", "srv-a", "srv-b");
+
+        JsonObject orphan = get("/roles/orphan").json();
+        JsonObject ledger = get("/roles/ledger").json();
+
+        assertThat(orphan.getString("state")).isEqualTo("UNPLACED");
+        assertThat(orphan.getString("stateReason"))
+                .isEqualTo("every server is down or in maintenance: srv-b is DOWN, srv-c is in maintenance");
+        assertThat(ledger.getString("state")).isEqualTo("STARTING");
+        assertThat(ledger.getString("stateReason")).isEqualTo("assigned to srv-a at epoch 2; srv-a has not reported"
+                + " it yet");
+    }
+
+    @Test
+    void shouldResetTheRestartBudgetOfAHeldRole() throws Exception {
+        createRole("budgeted", "srv-a", "srv-m");
+        createRole("newcomer", "srv-a");
+        PlacementSnapshot before = control.snapshot();
+        control.snapshot(FakePlacementControl.snapshot(before.view().servers(), List.of(new Assignment("budgeted", 4,
+                "srv-a", List.of(new ResourceFailure("srv-m", NOW), new ResourceFailure("srv-a", NOW)))), List.of()));
+        Reply reset;
+        Reply noAssignment;
+        try {
+            reset = send(HttpMethod.POST, "/roles/budgeted/restart-budget/reset", null);
+            noAssignment = send(HttpMethod.POST, "/roles/newcomer/restart-budget/reset", null);
+        } finally {
+            control.snapshot(before);
+        }
+        Reply unknownRole = send(HttpMethod.POST, "/roles/nobody/restart-budget/reset", null);
+
+        assertThat(reset.status()).as(reset.text()).isEqualTo(200);
+        assertThat(reset.json()).isEqualTo(new JsonObject().put("roleId", "budgeted").put("resourceFailuresCleared", 2));
+        assertThat(control.budgetResets()).containsExactly("budgeted by admin-api", "newcomer by admin-api");
+        assertApiError(noAssignment, 409);
+        assertThat(noAssignment.message()).isEqualTo("the restart budget of role newcomer was not reset: role newcomer"
+                + " has no assignment yet");
+        assertApiError(unknownRole, 404);
+    }
+
+    @Test
     void shouldAnswerARefusedManualMoveWith409AndTheReason() throws Exception {
         createRole("refused", "srv-a", "srv-c");
         control.refuseMovesOf("refused", "srv-c is in maintenance");
@@ -708,6 +816,33 @@ class AdminHttpApiIT {
 
         assertApiError(reply, 503);
         assertThat(reply.message()).isEqualTo("the placement database is unavailable; try again later");
+    }
+
+    @Test
+    void shouldAnswerReadsFromMemoryAndSaySoWhileTheDatabaseDoesNotAnswer() throws Exception {
+        createRole("remembered", "srv-a", "srv-m");
+        PlacementSnapshot before = control.snapshot();
+        control.snapshot(before.withRoles(List.of(postgres.role("remembered").orElseThrow()), NOW));
+        try {
+            store.failNextCall(new RoleStoreException.Unavailable("placement store: cannot list roles: socket timeout",
+                    new SQLTransientConnectionException("socket timeout")));
+            Reply listed = get("/roles");
+            store.failNextCall(new RoleStoreException.Unavailable("placement store: cannot read role: socket timeout",
+                    new SQLTransientConnectionException("socket timeout")));
+            Reply shown = get("/roles/remembered");
+
+            String stale = "the placement database does not answer: role configuration as loaded at " + NOW
+                    + ", it may be stale; hosts and states are current";
+            assertThat(listed.status()).as(listed.text()).isEqualTo(200);
+            assertThat(listed.json().getString("stale")).isEqualTo(stale);
+            assertThat(listed.json().getJsonArray("roles")).extracting(r -> ((JsonObject) r).getString("roleId"))
+                    .containsExactly("remembered");
+            assertThat(shown.status()).as(shown.text()).isEqualTo(200);
+            assertThat(shown.json().getString("stale")).isEqualTo(stale);
+            assertThat(shown.json().getJsonArray("servers")).containsExactly("srv-a", "srv-m");
+        } finally {
+            control.snapshot(before);
+        }
     }
 
     @Test

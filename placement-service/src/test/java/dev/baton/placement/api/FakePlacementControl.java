@@ -37,6 +37,8 @@ final class FakePlacementControl implements PlacementControl {
     private final List<ManualMove> moveRequests = new CopyOnWriteArrayList<>();
     private final Map<String, String> refusals = new ConcurrentHashMap<>();
     private final Map<String, Boolean> unanswered = new ConcurrentHashMap<>();
+    private final List<String> budgetResets = new CopyOnWriteArrayList<>();
+    private final List<String> brakeReleases = new CopyOnWriteArrayList<>();
 
     FakePlacementControl(PlacementSnapshot snapshot) {
         this.snapshot = snapshot;
@@ -102,6 +104,28 @@ final class FakePlacementControl implements PlacementControl {
         String from = current == null ? null : current.serverId();
         return CompletableFuture.completedFuture(ManualMoveResult.moved(new Move(request.roleId(), from, request.to(),
                 epoch, MoveReason.MANUAL, "moved by " + request.requestedBy(), null)));
+    }
+
+    @Override
+    public CompletableFuture<BudgetReset> resetRestartBudget(String roleId, String by) {
+        budgetResets.add(roleId + " by " + by);
+        Assignment current = snapshot.assignments().find(roleId);
+        return CompletableFuture.completedFuture(current == null
+                ? BudgetReset.rejected("role " + roleId + " has no assignment yet")
+                : BudgetReset.done(current.resourceFailures().size()));
+    }
+
+    List<String> budgetResets() {
+        return new ArrayList<>(budgetResets);
+    }
+
+    @Override
+    public void releaseSafetyBrake(String by) {
+        brakeReleases.add(by);
+    }
+
+    List<String> brakeReleases() {
+        return new ArrayList<>(brakeReleases);
     }
 
     @Override

@@ -62,12 +62,22 @@ class FailureDetectorSimulationTest {
                         "0 JOINED a i1", "0 JOINED b i1",
                         "1700 DOWN b: no heartbeat for 700 ms (timeout 700 ms)",
                         "2000 JOINED b i2"),
-                scenario("shouldDeclareEveryServerDownWhenAllFallSilentWhileTheConsumerIsCaughtUp",
+                scenario("shouldHoldFailoversWhenEveryServerFallsSilentAtOnce",
                         sim -> sim.alive("a", "i1", 0, 1000).alive("b", "i1", 0, 1000),
                         2000,
-                        "0 JOINED a i1", "0 JOINED b i1",
-                        "1700 DOWN a: no heartbeat for 700 ms (timeout 700 ms)",
-                        "1700 DOWN b: no heartbeat for 700 ms (timeout 700 ms)"));
+                        "0 JOINED a i1", "0 JOINED b i1"),
+                scenario("shouldHoldFailoversWhenMostServersFallSilentAtOnceAndJudgeAfreshWhenTheyReturn",
+                        sim -> sim.alive("a", "i1", 0, 4000).alive("b", "i1", 0, 1000).alive("c", "i1", 0, 1000)
+                                .alive("b", "i1", 2500, 4000).alive("c", "i1", 2500, 2600),
+                        4000,
+                        "0 JOINED a i1", "0 JOINED b i1", "0 JOINED c i1",
+                        // b and c were never DOWN: the brake held; c fell silent again after the brake was released: a full timeout from its last beat
+                        "3300 DOWN c: no heartbeat for 700 ms (timeout 700 ms)"),
+                scenario("shouldDeclareOneServerDownWhenOnlyItFallsSilent",
+                        sim -> sim.alive("a", "i1", 0, 3000).alive("b", "i1", 0, 3000).alive("c", "i1", 0, 1000),
+                        3000,
+                        "0 JOINED a i1", "0 JOINED b i1", "0 JOINED c i1",
+                        "1700 DOWN c: no heartbeat for 700 ms (timeout 700 ms)"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -85,6 +95,6 @@ class FailureDetectorSimulationTest {
 
         ClusterView view = simulation.lastEvaluation().view();
         assertThat(view.ready()).isTrue();
-        assertThat(view.servers()).extracting(ServerView::serverId).containsExactly("a", "b");
+        assertThat(view.servers()).extracting(ServerView::serverId).startsWith("a", "b");
     }
 }

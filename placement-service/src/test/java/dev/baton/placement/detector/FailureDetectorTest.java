@@ -24,6 +24,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class FailureDetectorTest {
     private final FailureDetector detector = new FailureDetector(TestTiming.detector(), T0);
+    private long ticked;
 
     private static Heartbeat beat(String server, String incarnation, long sequence, long sentMs,
             List<HostedRole> roles, List<DatabaseReach> databases) {
@@ -40,9 +41,22 @@ class FailureDetectorTest {
         return detector.onHeartbeat(beat(server, incarnation, sequence, ms), t(ms));
     }
 
+    /**
+     * The broker runs up to {@code ms}: the placement instances' own heartbeats are appended every 100 ms (stream
+     * ticks), and the consumer has read everything, caught up.
+     */
+    private void caughtUp(long ms) {
+        for (long at = ticked + 100; at < ms; at += 100) {
+            detector.onStreamTick(t(at));
+        }
+        detector.onStreamTick(t(ms));
+        ticked = Math.max(ticked, ms);
+        detector.onProgress(ConsumerProgress.caughtUp(t(ms)));
+    }
+
     /** The loop as an adapter runs it: progress caught up at {@code ms}, then evaluate. */
     private Evaluation caughtUpAndEvaluate(long ms) {
-        detector.onProgress(ConsumerProgress.caughtUp(t(ms)));
+        caughtUp(ms);
         return detector.evaluate(t(ms));
     }
 
@@ -158,7 +172,7 @@ class FailureDetectorTest {
     @MethodSource("silences")
     void shouldJudgeSilenceAgainstTheTimeout(long silenceMs, boolean down) {
         feed("a", "i1", 0, 1000);
-        detector.onProgress(ConsumerProgress.caughtUp(t(1000 + silenceMs)));
+        caughtUp(1000 + silenceMs);
 
         Evaluation evaluation = detector.evaluate(t(1000 + silenceMs));
 
@@ -205,7 +219,7 @@ class FailureDetectorTest {
     @Test
     void shouldNeverJudgeBeyondNowEvenWhenTheReadPositionIsAhead() {
         feed("a", "i1", 0, 0);
-        detector.onProgress(ConsumerProgress.caughtUp(t(5000)));
+        caughtUp(5000);
 
         assertThat(detector.evaluate(t(650)).transitions()).hasSize(1);
         assertThat(described(detector.evaluate(t(700)).transitions()))
@@ -226,7 +240,7 @@ class FailureDetectorTest {
 
     @Test
     void shouldNotMoveTheReadPositionBack() {
-        detector.onProgress(ConsumerProgress.caughtUp(t(900)));
+        caughtUp(900);
         detector.onProgress(ConsumerProgress.behind(t(400)));
 
         assertThat(detector.evaluate(t(900)).view().horizon()).isEqualTo(t(900));
@@ -293,6 +307,135 @@ class FailureDetectorTest {
         progress.forEach(detector::onProgress);
 
         assertThat(detector.evaluate(t(10_000)).view().ready()).isEqualTo(ready);
+    }
+
+    // --- the broker's own silence ------------------------------------------------------------------------------
+
+    /** Servers a and b beat every 100 ms from {@code fromMs} to {@code untilMs}, read as they arrive. */
+    private void bothBeat(long fromMs, long untilMs) {
+        for (long ms = fromMs; ms <= untilMs; ms += 100) {
+            feed("a", "i1", ms, ms);
+            feed("b", "i1", ms, ms);
+            caughtUpAndEvaluate(ms);
+        }
+    }
+
+    @Test
+    void shouldDeclareNobodyDownWhileTheBrokerAppendsNothing() {
+        bothBeat(0, 1000);
+
+        // The broker is paused for 3 s: polls return nothing and claim no lag (the cached lag of the last fetch),
+        // while the wall clock runs on.
+        List<ServerTransition> transitions = new ArrayList<>();
+        for (long ms = 1050; ms <= 4000; ms += 50) {
+            detector.onProgress(ConsumerProgress.caughtUp(t(ms)));
+            transitions.addAll(detector.evaluate(t(ms)).transitions());
+        }
+
+        assertThat(transitions).isEmpty();
+        assertThat(detector.evaluate(t(4050)).view().find("a").state()).isEqualTo(ServerState.UP);
+    }
+
+    @Test
+    void shouldGiveEveryServerAFullTimeoutAfterTheStreamResumes() {
+        bothBeat(0, 1000);
+        for (long ms = 1050; ms <= 4000; ms += 50) {
+            detector.onProgress(ConsumerProgress.caughtUp(t(ms)));
+            detector.evaluate(t(ms));
+        }
+
+        // The broker answers again at 4000: b's heartbeats are read from then on; a's producer reconnects later.
+        List<ServerTransition> transitions = new ArrayList<>();
+        for (long ms = 4000; ms < 4700; ms += 100) {
+            feed("b", "i1", ms, ms);
+            transitions.addAll(caughtUpAndEvaluate(ms).transitions());
+        }
+
+        assertThat(transitions).isEmpty();
+        assertThat(detector.lastStreamGap()).isEqualTo(new StreamGap(t(1000), t(4000)));
+        assertThat(detector.lastStreamGap().length()).isEqualTo(Duration.ofMillis(3000));
+        // Still silent a full timeout after the stream came back: that silence is a's own.
+        feed("b", "i1", 4700, 4700);
+        assertThat(described(caughtUpAndEvaluate(4700).transitions()))
+                .containsExactly("DOWN a: no heartbeat for 700 ms (timeout 700 ms)");
+    }
+
+    @Test
+    void shouldDeclareASilentServerDownWhileAnotherKeepsTheStreamRunning() {
+        bothBeat(0, 1000);
+
+        List<ServerTransition> transitions = new ArrayList<>();
+        for (long ms = 1100; ms <= 1700; ms += 100) {
+            feed("b", "i1", ms, ms);
+            transitions.addAll(caughtUpAndEvaluate(ms).transitions());
+        }
+
+        assertThat(described(transitions)).containsExactly("DOWN a: no heartbeat for 700 ms (timeout 700 ms)");
+        assertThat(detector.lastStreamGap()).isNull();
+    }
+
+    @Test
+    void shouldNotJudgeFurtherThanHalfAHeartbeatIntervalPastTheLastRecordRead() {
+        bothBeat(0, 1000);
+        feed("b", "i1", 1600, 1600);
+
+        // Read position and wall clock at 1800, but the broker was last heard of at 1600: judged at 1650, a's
+        // silence is 650 ms, under the timeout.
+        detector.onProgress(ConsumerProgress.caughtUp(t(1800)));
+
+        assertThat(detector.evaluate(t(1800)).transitions()).isEmpty();
+    }
+
+    // --- safety brake -----------------------------------------------------------------------------------------
+
+    @Test
+    void shouldHoldFailoversAndSaySoWhenMostServersFallSilentAtOnce() {
+        bothBeat(0, 1000);
+
+        // The broker still runs (the placement's own heartbeats are read) but a and b are not heard any more
+        List<ServerTransition> transitions = new ArrayList<>();
+        Evaluation last = null;
+        for (long ms = 1050; ms <= 3000; ms += 50) {
+            last = caughtUpAndEvaluate(ms);
+            transitions.addAll(last.transitions());
+        }
+
+        assertThat(transitions).isEmpty();
+        assertThat(last.view().safetyBrake().describe()).isEqualTo("2 of 2 servers fell silent at once (a, b): suspecting the"
+                + " broker or the placement itself, failovers held since " + t(1700) + " until heartbeats return or an"
+                + " operator releases the brake");
+        assertThat(detector.safetyBrake().engaged().silent()).containsExactly("a", "b");
+    }
+
+    @Test
+    void shouldDeclareTheSilentServersDownWhenAnOperatorReleasesTheBrake() {
+        bothBeat(0, 1000);
+        for (long ms = 1050; ms <= 2000; ms += 50) {
+            caughtUpAndEvaluate(ms);
+        }
+
+        detector.safetyBrake().override();
+        Evaluation released = caughtUpAndEvaluate(2050);
+
+        assertThat(described(released.transitions())).containsExactly(
+                "DOWN a: no heartbeat for 1050 ms (timeout 700 ms)", "DOWN b: no heartbeat for 1050 ms (timeout 700 ms)");
+        assertThat(released.view().safetyBrake()).isNull();
+    }
+
+    @Test
+    void shouldReleaseTheBrakeWhenHeartbeatsReturn() {
+        bothBeat(0, 1000);
+        for (long ms = 1050; ms <= 2000; ms += 50) {
+            caughtUpAndEvaluate(ms);
+        }
+
+        feed("a", "i1", 2000, 2050);
+        feed("b", "i1", 2000, 2050);
+        Evaluation back = caughtUpAndEvaluate(2050);
+
+        assertThat(back.transitions()).isEmpty();
+        assertThat(back.view().safetyBrake()).isNull();
+        assertThat(back.view().find("a").state()).isEqualTo(ServerState.UP);
     }
 
     // --- flapping ---------------------------------------------------------------------------------------------

@@ -99,6 +99,8 @@ final class Simulation {
             lastRead = record.timestamp();
         }
         if (topic.isEmpty()) {
+            // The placement's own heartbeats on placement-control: the broker's clock ran up to now.
+            detector.onStreamTick(t(ms));
             detector.onProgress(ConsumerProgress.caughtUp(t(ms)));
         } else if (lastRead != null) {
             detector.onProgress(ConsumerProgress.behind(lastRead));

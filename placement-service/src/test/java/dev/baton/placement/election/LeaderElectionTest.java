@@ -26,6 +26,13 @@ class LeaderElectionTest {
         election.onProgress(t(millis), true);
     }
 
+    /** An instance's heartbeats every 100 ms from {@code fromMillis} to {@code untilMillis}: the broker's clock runs. */
+    private static void beats(LeaderElection election, String id, long fromMillis, long untilMillis) {
+        for (long ms = fromMillis; ms <= untilMillis; ms += 100) {
+            election.onHeartbeat(beat(id, 0, false), t(ms));
+        }
+    }
+
     @Test
     void shouldNotClaimLeadershipBeforeItHasReadTheStreamForTheTimeout() {
         LeaderElection election = new LeaderElection("p-1", TIMEOUT, t(0));
@@ -54,6 +61,7 @@ class LeaderElectionTest {
     void shouldTakeOverWithAHigherTermWhenTheLeadersHeartbeatsStop() {
         LeaderElection election = new LeaderElection("p-2", TIMEOUT, t(0));
         heard(election, beat("p-1", 3, true), 900);
+        beats(election, "p-2", 900, 1600);
         election.onProgress(t(1600), true);
 
         LeaderElection.Verdict verdict = election.evaluate(t(1600), false, 0);
@@ -86,6 +94,7 @@ class LeaderElectionTest {
     void shouldTakeOverItselfWhenTheSmallestStandbyDoesNotWithinTheTimeout() {
         LeaderElection election = new LeaderElection("p-3", TIMEOUT, t(0));
         heard(election, beat("p-1", 1, true), 100);
+        beats(election, "p-3", 100, 3100);
         heard(election, beat("p-2", 1, false), 1000);
         assertThat(election.evaluate(t(1000), false, 0)).isInstanceOf(LeaderElection.Follow.class);
         heard(election, beat("p-2", 1, false), 2500);
@@ -149,6 +158,7 @@ class LeaderElectionTest {
     void shouldNotTakeOverWhileTheStreamStillHasUnreadRecords() {
         LeaderElection election = new LeaderElection("p-2", TIMEOUT, t(0));
         election.onHeartbeat(beat("p-1", 3, true), t(900));
+        beats(election, "p-2", 900, 1700);
         // Reading history (or a backlog after a pause): the leader looks silent only because its newer
         // heartbeats have not been read yet.
         election.onProgress(t(1700), false);
@@ -157,5 +167,27 @@ class LeaderElectionTest {
 
         election.onProgress(t(1700), true);
         assertThat(election.evaluate(t(1700), false, 0)).isInstanceOf(LeaderElection.Lead.class);
+    }
+
+    @Test
+    void shouldChangeNoLeaderWhenTheBrokerAppendedNothingForAWhile() {
+        LeaderElection election = new LeaderElection("p-2", TIMEOUT, t(0));
+        heard(election, beat("p-1", 3, true), 900);
+        beats(election, "p-2", 900, 900);
+
+        // The broker is paused for 3 s: polls return nothing and claim no lag
+        for (long ms = 950; ms <= 3900; ms += 50) {
+            election.onProgress(t(ms), true);
+            assertThat(election.evaluate(t(ms), false, 0)).isInstanceOf(LeaderElection.Follow.class);
+        }
+        // It answers again at 3900: p-2's heartbeats arrive first; p-1 gets a full timeout from there
+        beats(election, "p-2", 3900, 4500);
+        election.onProgress(t(4500), true);
+        assertThat(election.evaluate(t(4500), false, 0)).isEqualTo(new LeaderElection.Follow("p-1", 3, "http://p-1"));
+
+        beats(election, "p-2", 4600, 4600);
+        election.onProgress(t(4600), true);
+        assertThat(election.evaluate(t(4600), false, 0)).as("p-1 silent a full timeout after the broker came back")
+                .isInstanceOf(LeaderElection.Lead.class);
     }
 }

@@ -74,4 +74,16 @@ class KafkaLeaderPublisherTest {
         assertThatThrownBy(() -> publisher.publish(round())).isInstanceOf(KafkaLeaderPublisher.Fenced.class)
                 .hasMessageContaining("cannot go on").hasMessageContaining("abort failed");
     }
+
+    @Test
+    void shouldStepDownWhenACommitTimedOutAndTheProducerRefusesAnythingButRetryingIt() {
+        // What the real producer does after the broker paused during a commit: the abort (and any new transaction)
+        // is refused until that commit is retried; a stuck leader would fail every round until deposed.
+        producer.commitTransactionException = new TimeoutException("Timeout expired after 1000ms while awaiting EndTxn");
+        producer.abortTransactionException = new IllegalStateException("Cannot attempt operation `abortTransaction`"
+                + " because the previous call to `commitTransaction` timed out and must be retried");
+
+        assertThatThrownBy(() -> publisher.publish(round())).isInstanceOf(KafkaLeaderPublisher.Fenced.class)
+                .hasMessageContaining("cannot go on").hasMessageContaining("must be retried");
+    }
 }

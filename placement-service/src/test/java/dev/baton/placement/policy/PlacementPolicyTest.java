@@ -288,6 +288,24 @@ class PlacementPolicyTest {
                         given(abcUp().down("a").reports("a", "r1", 2, RoleState.FAILED))
                                 .roles(role("r1", "a", "b", "c")).assigned(on("r1", 2, "a"))
                                 .expect("MOVE r1 from a to b epoch 3 FAILOVER")),
+                // resume after a fence
+                row("shouldGrantAFencedRoleToItsHostAgainAtTheNextEpoch",
+                        given(abcUp().reports("a", "r1", 2, RoleState.STOPPED)).roles(role("r1", "a", "b", "c"))
+                                .assigned(on("r1", 2, "a"))
+                                .expect("MOVE r1 from a to a epoch 3 RESUME")),
+                row("shouldResumeAFencedRoleEvenWhenItsRestartBudgetIsExhausted",
+                        given(abcUp().reports("a", "r1", 5, RoleState.STOPPED)).roles(role("r1", "a", "b", "c"))
+                                .assigned(on("r1", 5, "a", failedOn("a", Duration.ofMinutes(9)),
+                                        failedOn("b", Duration.ofMinutes(5)), failedOn("c", Duration.ofMinutes(1))))
+                                .expect("MOVE r1 from a to a epoch 6 RESUME")),
+                row("shouldFailOverAFencedRoleWhoseHostWasDeclaredDown",
+                        given(abcUp().down("a").reports("a", "r1", 2, RoleState.STOPPED))
+                                .roles(role("r1", "a", "b", "c")).assigned(on("r1", 2, "a"))
+                                .expect("MOVE r1 from a to b epoch 3 FAILOVER")),
+                row("shouldIgnoreAStoppedReportOfAnOlderEpoch",
+                        given(abcUp().reports("a", "r1", 1, RoleState.STOPPED)).roles(role("r1", "a", "b", "c"))
+                                .assigned(on("r1", 2, "a"))
+                                .expect()),
                 row("shouldNotMoveARoleItsHostReportsRunning",
                         given(abcUp().reports("a", "r1", 2, RoleState.RUNNING)).roles(role("r1", "a", "b", "c"))
                                 .assigned(on("r1", 2, "a"))

@@ -9,7 +9,6 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Base64;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
@@ -21,7 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Sends records that could not be decoded or validated to the dead-letter topic under their original key, with
  * the reason, so nothing is dropped silently. The original value is kept as text when it is UTF-8 and in
- * Base64 otherwise.
+ * Base64 otherwise. The dead letter's id is derived from the record's coordinates ({@link DeadLetter#idFor}), so
+ * every instance that rejects the same record publishes the same dead letter, stored once by the audit.
  */
 public final class DeadLetters {
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
@@ -50,8 +50,10 @@ public final class DeadLetters {
                 base64 = Base64.getEncoder().encodeToString(record.value());
             }
         }
-        return new DeadLetter(UUID.randomUUID(), clock.instant(), record.topic(), record.partition(), record.offset(),
-                record.key(), reason, text, base64, rejectedBy);
+        // The same id whoever rejects the record: the audit stores one dead letter per bad record.
+        return new DeadLetter(DeadLetter.idFor(record.topic(), record.partition(), record.offset(), record.timestamp()),
+                clock.instant(), record.topic(), record.partition(), record.offset(), record.key(), reason, text, base64,
+                rejectedBy);
     }
 
     /**

@@ -53,12 +53,14 @@ public record KafkaSettings(String bootstrapServers, String namespace, String cl
         }
     }
 
+    static final int RECONNECT_BACKOFF_MAX_MS = 250;
+
     public String topic(Topic topic) {
         return topic.in(namespace);
     }
 
     public Properties admin() {
-        Properties props = new Properties();
+        Properties props = base();
         props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientId + "-admin");
         return props;
@@ -69,7 +71,7 @@ public record KafkaSettings(String bootstrapServers, String namespace, String cl
      * lost or duplicated by retries.
      */
     public Properties producer(String purpose) {
-        Properties props = new Properties();
+        Properties props = base();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId + "-" + purpose);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -86,7 +88,7 @@ public record KafkaSettings(String bootstrapServers, String namespace, String cl
      * decisions must never be seen.
      */
     public Properties consumer(String groupId, String purpose) {
-        Properties props = new Properties();
+        Properties props = base();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId + "-" + purpose);
         if (groupId != null) {
@@ -97,6 +99,17 @@ public record KafkaSettings(String bootstrapServers, String namespace, String cl
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        return props;
+    }
+
+    /**
+     * What every client shares: after a broker restart a client reconnects within {@value #RECONNECT_BACKOFF_MAX_MS}
+     * ms of the broker listening again (the default backs off to a second), so roles fenced by the outage are granted
+     * again in well under a second.
+     */
+    private static Properties base() {
+        Properties props = new Properties();
+        props.put(CommonClientConfigs.RECONNECT_BACKOFF_MAX_MS_CONFIG, Integer.toString(RECONNECT_BACKOFF_MAX_MS));
         return props;
     }
 

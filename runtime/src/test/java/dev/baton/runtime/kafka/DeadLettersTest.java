@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Base64;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -91,16 +92,31 @@ class DeadLettersTest {
     }
 
     @Test
-    void shouldBuildTheSameLetterItPublishesAndGiveEachLetterItsOwnId() {
+    void shouldBuildTheSameLetterItPublishes() {
         ConsumerRecord<String, byte[]> record = record("server-c", "x".getBytes(StandardCharsets.UTF_8));
 
         DeadLetter built = deadLetters.letterFor(record, "unknown event type 'x'");
         deadLetters.publish(record, "unknown event type 'x'");
         DeadLetter sent = published(0);
 
-        assertThat(sent.eventId()).isNotEqualTo(built.eventId());
-        assertThat(sent).usingRecursiveComparison().ignoringFields("eventId").isEqualTo(built);
+        assertThat(sent).isEqualTo(built);
         assertThat(codec.decode(codec.encode(built))).isEqualTo(built);
+    }
+
+    @Test
+    void shouldGiveTheSameIdToTheDeadLetterOfARecordWhoeverRejectsIt() {
+        ConsumerRecord<String, byte[]> record = record("server-c", "x".getBytes(StandardCharsets.UTF_8));
+        DeadLetters elsewhere = new DeadLetters(new MockProducer<>(), settings, "placement-2", codec,
+                Clock.fixed(NOW.plusSeconds(5), ZoneOffset.UTC));
+
+        UUID here = deadLetters.letterFor(record, "unknown event type 'x'").eventId();
+
+        assertThat(elsewhere.letterFor(record, "another reason").eventId()).isEqualTo(here)
+                .isEqualTo(DeadLetter.idFor(SOURCE_TOPIC, 4, 1234L, record.timestamp()));
+        assertThat(deadLetters.letterFor(new ConsumerRecord<>(SOURCE_TOPIC, 4, 1235L, "server-c", new byte[] {1}),
+                "r").eventId()).as("another offset").isNotEqualTo(here);
+        assertThat(deadLetters.letterFor(new ConsumerRecord<>(SOURCE_TOPIC, 5, 1234L, "server-c", new byte[] {1}),
+                "r").eventId()).as("another partition").isNotEqualTo(here);
     }
 
     @Test

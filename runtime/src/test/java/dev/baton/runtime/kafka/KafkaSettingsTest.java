@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.baton.events.Topic;
 import dev.baton.runtime.config.Config;
 import dev.baton.runtime.config.ConfigException;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
@@ -47,6 +48,14 @@ class KafkaSettingsTest {
         assertThatThrownBy(config::requireNoUnknownKeys)
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(
                         "kafka.topic.namespace 'my namespace' has characters outside [A-Za-z0-9._-]"));
+    }
+
+    @Test
+    void shouldLetEveryClientReconnectWithinAQuarterSecondOfTheBrokerComingBack() {
+        KafkaSettings settings = new KafkaSettings("k:9092", "baton", "placement-1");
+
+        assertThat(List.of(settings.admin(), settings.producer("moves"), settings.consumer(null, "inputs")))
+                .allSatisfy(props -> assertThat(props).containsEntry("reconnect.backoff.max.ms", "250"));
     }
 
     @Test
