@@ -76,10 +76,17 @@ class GatewaySystemIT {
     @BeforeAll
     void start(TestDatabase database) {
         placement = Placement.start(kafka, database);
-        gateway = Gateway.start(kafka, "gw-main", List.of(FOLLOW, ORDER, STALE), Map.of());
+        // These tests follow one request at a time and move the role right after its answer: judged by the unanswered
+        // bytes alone (the quiet interval's judgement is GatewayInFlightIT's, GatewayRedisIT's and
+        // GatewayInFlightSystemIT's). The writer of ORDER streams without waiting for answers: it is re-pointed with
+        // whatever the old host did not answer.
+        gateway = Gateway.start(kafka, "gw-main", List.of(FOLLOW, ORDER, STALE), Map.of(
+                "inflight.quiet", "0ms",
+                "inflight.policy.roles", ORDER + ":repoint"));
         impatient = Gateway.start(kafka, "gw-impatient", List.of(LOST), Map.of(
                 "switch.timeout", Timing.millis(SHORT_SWITCH),
-                "connect.timeout", "500ms"));
+                "connect.timeout", "500ms",
+                "inflight.quiet", "0ms"));
     }
 
     @BeforeEach
