@@ -54,9 +54,9 @@ public record AgentSettings(
     public static final String SERVICE = "heartbeat-agent";
     public static final int DEFAULT_HTTP_PORT = 8084;
     public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofMillis(100);
-    public static final Duration DEFAULT_LEASE = Duration.ofMillis(250);
+    public static final Duration DEFAULT_LEASE = Duration.ofMillis(700);
     /** The placement-service's default failure timeout (its {@code DetectorConfig}). */
-    public static final Duration DEFAULT_PLACEMENT_FAILURE_TIMEOUT = Duration.ofMillis(350);
+    public static final Duration DEFAULT_PLACEMENT_FAILURE_TIMEOUT = Duration.ofMillis(1000);
     /** How often the lease is checked; fencing happens at most this late after the lease ran out. */
     public static final Duration LEASE_CHECK_INTERVAL = Duration.ofMillis(50);
 
@@ -145,8 +145,7 @@ public record AgentSettings(
      * How long fenced roles get between SIGTERM and SIGKILL: what is left of the placement's failure timeout once the
      * lease ran out, less three lease-check intervals (one to notice, one for the kill to take effect, one as
      * margin). The roles must be gone before the placement can declare this server DOWN and start them elsewhere; at
-     * the defaults (350 - 250 - 3 x 50) nothing is left: fenced roles are killed at once, so fencing does not wait for the normal
-     * {@link #pluginStopGrace()}.
+     * the defaults (1000 - 700 - 3 x 50) 150 ms are left, well below the normal {@link #pluginStopGrace()}.
      */
     public Duration fenceStopGrace() {
         Duration left = placementFailureTimeout.minus(lease).minus(LEASE_CHECK_INTERVAL.multipliedBy(3));

@@ -30,15 +30,15 @@ class AgentSettingsTest {
         assertThat(settings.kafka().namespace()).isEqualTo("baton");
         assertThat(settings.kafka().clientId()).isEqualTo("heartbeat-agent-srv-01");
         assertThat(settings.heartbeatInterval()).isEqualTo(Duration.ofMillis(100));
-        assertThat(settings.lease()).isEqualTo(Duration.ofMillis(250));
-        assertThat(settings.placementFailureTimeout()).isEqualTo(Duration.ofMillis(350));
+        assertThat(settings.lease()).isEqualTo(Duration.ofMillis(700));
+        assertThat(settings.placementFailureTimeout()).isEqualTo(Duration.ofMillis(1000));
         assertThat(settings.httpPort()).isEqualTo(8084);
         assertThat(settings.pluginStartTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(settings.pluginStopGrace()).isEqualTo(Duration.ofSeconds(2));
         assertThat(settings.pluginCheckInterval()).isEqualTo(Duration.ofMillis(200));
         assertThat(settings.dbCheckInterval()).isEqualTo(Duration.ofSeconds(1));
         assertThat(settings.leaveTimeout()).isEqualTo(Duration.ofSeconds(15));
-        assertThat(settings.fenceStopGrace()).as("350 - 250 - 3 x 50 ms is below zero: killed at once").isEqualTo(Duration.ZERO);
+        assertThat(settings.fenceStopGrace()).as("1000 - 700 - 3 x 50 ms").isEqualTo(Duration.ofMillis(150));
     }
 
     @Test
@@ -63,17 +63,17 @@ class AgentSettingsTest {
 
     @Test
     void shouldRefuseALeaseThatIsNotShorterThanThePlacementFailureTimeout() {
-        ConfigException e = invalid(Map.of("server.id", "srv-01", "lease", "350ms"));
+        ConfigException e = invalid(Map.of("server.id", "srv-01", "lease", "1000ms"));
 
-        assertThat(e.problems()).containsExactly("lease (350 ms) must be shorter than placement.failure.timeout (350 ms):"
+        assertThat(e.problems()).containsExactly("lease (1000 ms) must be shorter than placement.failure.timeout (1000 ms):"
                 + " a cut-off agent must stop its roles before the placement starts them elsewhere");
     }
 
     @Test
     void shouldRefuseALeaseOfFewerThanTwoHeartbeats() {
-        ConfigException e = invalid(Map.of("server.id", "srv-01", "heartbeat.interval", "200ms"));
+        ConfigException e = invalid(Map.of("server.id", "srv-01", "heartbeat.interval", "400ms"));
 
-        assertThat(e.problems()).containsExactly("lease (250 ms) must span at least two heartbeat.interval (200 ms):"
+        assertThat(e.problems()).containsExactly("lease (700 ms) must span at least two heartbeat.interval (400 ms):"
                 + " otherwise one late acknowledgement stops every role");
     }
 

@@ -14,16 +14,18 @@ import org.junit.jupiter.params.provider.MethodSource;
 class DetectorConfigTest {
 
     @Test
-    void shouldDefaultToASubSecondFailoverBudget() {
+    void shouldDefaultToATimeoutTwiceTheLongestStallSeenUnderLoadAndDetectionWithinAboutASecond() {
         DetectorConfig config = DetectorConfig.defaults();
 
         assertThat(config.heartbeatInterval()).isEqualTo(Duration.ofMillis(100));
-        assertThat(config.failureTimeout()).isEqualTo(Duration.ofMillis(350));
+        assertThat(config.failureTimeout()).isEqualTo(Duration.ofMillis(1000));
         assertThat(config.evaluationInterval()).isEqualTo(Duration.ofMillis(50));
         assertThat(config.maxEvaluationGap()).isEqualTo(Duration.ofMillis(250));
+        // An agent silent for 466 ms under the realistic load of docs/benchmarks.md stays UP with room to spare.
+        assertThat(config.failureTimeout()).isGreaterThanOrEqualTo(Duration.ofMillis(466 * 2));
         // Worst case detection after a kill: one heartbeat interval + timeout + one evaluation interval.
         assertThat(config.heartbeatInterval().plus(config.failureTimeout()).plus(config.evaluationInterval()))
-                .isLessThanOrEqualTo(Duration.ofMillis(500));
+                .isLessThanOrEqualTo(Duration.ofMillis(1150));
     }
 
     private static Duration ms(long millis) {
