@@ -41,6 +41,7 @@ public final class ApiFormats {
         lines.add(new String[] {"failback", failback(role)});
         lines.add(new String[] {"database", database(role.path("database"))});
         lines.add(new String[] {"plugin", plugin(role.path("plugin"))});
+        lines.add(new String[] {"gateway port", or(text(role, "gatewayPort"), "none")});
         if (text(role, "held") != null) {
             lines.add(new String[] {"held", text(role, "held")});
         }

@@ -216,6 +216,13 @@ public final class AdminHttpApi implements AutoCloseable {
             change(ctx, role -> RoleEdits.withDatabase(role, database), (before, after) -> "database set to "
                     + after.database().server() + " (" + after.database().host() + ":" + after.database().port() + ")");
         });
+        router.put(BASE + "/roles/:roleId/gateway-port").handler(ctx -> {
+            long port = AdminRequests.gatewayPort(body(ctx));
+            change(ctx, role -> RoleEdits.withGatewayPort(role, port),
+                    (before, after) -> "gateway port set to " + after.gatewayPort());
+        });
+        router.delete(BASE + "/roles/:roleId/gateway-port").handler(ctx -> change(ctx,
+                role -> RoleEdits.withGatewayPort(role, null), (before, after) -> "gateway port removed"));
         router.post(BASE + "/roles/:roleId/move").handler(this::move);
     }
 
