@@ -47,7 +47,7 @@ public final class GatewayVerticle extends VerticleBase {
     private final Map<String, RoleProxy> roles = new LinkedHashMap<>();
     private final Map<String, Integer> boundPorts = new ConcurrentHashMap<>();
     private RouteTable table;
-    private ConfiguredListeners configured;
+    private volatile ConfiguredListeners configured;
     private volatile boolean listening;
     private volatile boolean assignmentsRead;
     private volatile boolean configRead;
