@@ -23,10 +23,12 @@ public final class ApiFormats {
 
     /** {@code GET /roles}: one row per role. */
     public static String roles(JsonNode answer) {
-        Table table = Table.of("ROLE", "HOST", "EPOCH", "SERVERS", "FAILBACK", "DATABASE", "VERSION", "NOTE");
+        Table table = Table.of("ROLE", "HOST", "EPOCH", "SERVERS", "FAILBACK", "DATABASE", "GATEWAY", "VERSION",
+                "NOTE");
         for (JsonNode role : answer.path("roles")) {
             table.row(text(role, "roleId"), text(role, "hostingServer"), text(role, "epoch"), serverList(role),
-                    failback(role), database(role.path("database")), text(role, "version"), text(role, "held"));
+                    failback(role), database(role.path("database")), text(role, "gatewayPort"), text(role, "version"),
+                    text(role, "held"));
         }
         return table.size() == 0 ? "no roles\n" : table.render();
     }

@@ -36,6 +36,23 @@ class ApiFormatsTest {
     }
 
     @Test
+    void shouldListRolesWithTheirGatewayPort() throws Exception {
+        String text = ApiFormats.roles(json("""
+                {"roles":[
+                 {"roleId":"billing","version":1,"servers":["server-a"],"forceHighestPriority":false,
+                  "failbackDelayMs":0,"updatedBy":"admin-api","updatedAt":"2026-11-25T10:00:00Z"},
+                 {"roleId":"reports","version":3,"servers":["server-b"],"forceHighestPriority":false,
+                  "failbackDelayMs":0,"gatewayPort":7002,"updatedBy":"admin-api","updatedAt":"2026-11-25T10:00:00Z"}]}
+                """));
+
+        assertThat(text).isEqualTo("""
+                ROLE     HOST  EPOCH  SERVERS   FAILBACK  DATABASE  GATEWAY  VERSION  NOTE
+                billing  -     -      server-a  off       none      -        1        -
+                reports  -     -      server-b  off       none      7002     3        -
+                """);
+    }
+
+    @Test
     void shouldSaySoWhenThereAreNoRolesOrServers() throws Exception {
         assertThat(ApiFormats.roles(json("{\"roles\":[]}"))).isEqualTo("no roles\n");
         assertThat(ApiFormats.servers(json("{\"servers\":[]}")))
