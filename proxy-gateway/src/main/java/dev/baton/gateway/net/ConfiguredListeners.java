@@ -32,6 +32,7 @@ final class ConfiguredListeners {
     private final Map<String, Integer> open = new TreeMap<>();
     /** Why a role with a configured port has no listener; read by the health and routes answers. */
     private final Map<String, String> problems = new ConcurrentHashMap<>();
+    private final List<Runnable> whenSettled = new ArrayList<>();
     private boolean running;
     private boolean again;
 
@@ -63,6 +64,15 @@ final class ConfiguredListeners {
         }
         if (changed) {
             reconcile();
+        }
+    }
+
+    /** Runs {@code action} once no round of changes is running: every listener asked for so far is open or failed. */
+    void whenSettled(Runnable action) {
+        if (running) {
+            whenSettled.add(action);
+        } else {
+            action.run();
         }
     }
 
@@ -106,6 +116,11 @@ final class ConfiguredListeners {
             if (again) {
                 again = false;
                 reconcile();
+            }
+            if (!running) {
+                List<Runnable> settled = List.copyOf(whenSettled);
+                whenSettled.clear();
+                settled.forEach(Runnable::run);
             }
         });
     }

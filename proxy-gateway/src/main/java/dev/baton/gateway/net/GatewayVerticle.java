@@ -128,15 +128,18 @@ public final class GatewayVerticle extends VerticleBase {
         context.runOnContext(v -> configured.apply(ports));
     }
 
-    /** Records, after the ports dispatched before it, that the configuration was read to its end. Any thread. */
+    /**
+     * Records, after the ports dispatched before it, that the configuration was read to its end, once the listeners
+     * it asks for are open (or failed): a ready gateway listens for every configured role. Any thread.
+     */
     public void dispatchConfigRead() {
-        context.runOnContext(v -> {
+        context.runOnContext(v -> configured.whenSettled(() -> {
             if (!configRead) {
                 configRead = true;
                 LOG.info("Role configuration read to its end; listeners: {}{}", listenersText(),
                         configured.problems().isEmpty() ? "" : "; without a listener: " + configured.problems());
             }
-        });
+        }));
     }
 
     private String listenersText() {
