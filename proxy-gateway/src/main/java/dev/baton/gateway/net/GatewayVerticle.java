@@ -152,13 +152,15 @@ public final class GatewayVerticle extends VerticleBase {
     private void onEvents(List<BatonEvent> events) {
         for (BatonEvent event : events) {
             RouteUpdate update = table.apply(event, clock.instant());
-            log(update);
-            if (update instanceof RouteUpdate.Ignored) {
-                continue;
-            }
-            RoleProxy role = roles.get(roleOf(update));
+            RoleProxy role = update instanceof RouteUpdate.Ignored ? null : roles.get(roleOf(update));
             if (role != null) {
+                log(update);
                 role.onRouteUpdate(update);
+            } else if (update instanceof RouteUpdate.Ignored) {
+                log(update);
+            } else {
+                // The table follows roles without a listener too (one may open later): their moves are not news here.
+                LOG.debug("{}", update.why());
             }
         }
     }
