@@ -60,8 +60,8 @@ import org.slf4j.LoggerFactory;
  * <p>Threads: JDBC and the producer's {@code send} run on the bounded worker pool {@value #WORKER_POOL}, never on
  * the event loop; changes of one role are serialized in this instance so that their events leave in version order.
  * Errors are the runtime's one {@code ApiError} body: 400 malformed or unknown request fields, 401 no valid token,
- * 404 unknown role or server, 409 version conflict or duplicate role, 412 {@code If-Match} mismatch, 422 rule
- * violations, 503 database, broker or placement loop unavailable.
+ * 404 unknown role or server, 409 version conflict, duplicate role or a gateway port another role has, 412
+ * {@code If-Match} mismatch, 422 rule violations, 503 database, broker or placement loop unavailable.
  */
 public final class AdminHttpApi implements AutoCloseable {
     /** Where the API is mounted. */
