@@ -171,10 +171,11 @@ public final class KafkaRouteFeed implements AutoCloseable {
     /** The role's gateway port from a config-events record; a tombstone (the role deleted) has none. */
     private ListenerPlan.RolePort gatewayPort(ConsumerRecord<String, byte[]> record) {
         if (record.value() == null) {
-            return record.key() == null ? null : new ListenerPlan.RolePort(record.key(), null);
+            return record.key() == null ? null : ListenerPlan.RolePort.deleted(record.key());
         }
         RoleConfigured configured = decode(record, RoleConfigured.class);
-        return configured == null ? null : new ListenerPlan.RolePort(configured.roleId(), configured.gatewayPort());
+        return configured == null ? null
+                : new ListenerPlan.RolePort(configured.roleId(), configured.gatewayPort(), configured.version());
     }
 
     private BatonEvent decode(ConsumerRecord<String, byte[]> record, String assignmentsTopic) {

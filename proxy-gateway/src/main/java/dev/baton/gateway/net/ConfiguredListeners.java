@@ -54,7 +54,7 @@ final class ConfiguredListeners {
     void apply(List<ListenerPlan.RolePort> ports) {
         boolean changed = false;
         for (ListenerPlan.RolePort port : ports) {
-            if (plan.configure(port.roleId(), port.port())) {
+            if (plan.configure(port)) {
                 changed = true;
                 if (plan.isStatic(port.roleId()) && port.port() != null) {
                     LOG.info("{}: configured gateway port {} ignored: the static route in 'routes' wins",

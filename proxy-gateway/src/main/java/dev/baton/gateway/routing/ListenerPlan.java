@@ -27,16 +27,28 @@ import java.util.TreeMap;
 public final class ListenerPlan {
     private final Map<String, Integer> staticPorts;
     private final Map<String, Integer> configured = new TreeMap<>();
+    private final Map<String, Long> versions = new HashMap<>();
 
     /** A plan with the static routes' ports ({@code roleId → port}, 0 for "any free port"). */
     public ListenerPlan(Map<String, Integer> staticPorts) {
         this.staticPorts = Map.copyOf(staticPorts);
     }
 
-    /** A role's gateway port as its latest configuration says: null when it has none or the role was deleted. */
-    public record RolePort(String roleId, Integer port) {
+    /**
+     * A role's gateway port as a configuration record says: null when it has none or the role was deleted.
+     *
+     * @param version the configuration's version; {@link #DELETED} for a tombstone
+     */
+    public record RolePort(String roleId, Integer port, long version) {
+        public static final long DELETED = -1;
+
         public RolePort {
             Objects.requireNonNull(roleId, "roleId");
+        }
+
+        /** The role was deleted (a tombstone on the compacted topic). */
+        public static RolePort deleted(String roleId) {
+            return new RolePort(roleId, null, DELETED);
         }
     }
 
@@ -54,14 +66,25 @@ public final class ListenerPlan {
     }
 
     /**
-     * Folds a role's configuration: its gateway port, or null when it has none or was deleted.
+     * Folds a role's configuration. A version older than one already folded changes nothing: two placement
+     * instances may publish changes of one role out of order. A deletion forgets the role, versions included.
      *
      * @return whether the role's wanted port changed
      */
-    public boolean configure(String roleId, Integer gatewayPort) {
-        Objects.requireNonNull(roleId, "roleId");
-        Integer before = gatewayPort == null ? configured.remove(roleId) : configured.put(roleId, gatewayPort);
-        return !Objects.equals(before, gatewayPort);
+    public boolean configure(RolePort rolePort) {
+        String roleId = rolePort.roleId();
+        if (rolePort.version() == RolePort.DELETED) {
+            versions.remove(roleId);
+        } else {
+            Long newest = versions.get(roleId);
+            if (newest != null && rolePort.version() < newest) {
+                return false;
+            }
+            versions.put(roleId, rolePort.version());
+        }
+        Integer port = rolePort.port();
+        Integer before = port == null ? configured.remove(roleId) : configured.put(roleId, port);
+        return !Objects.equals(before, port);
     }
 
     /** Whether {@code roleId} has a static route, which wins over its configuration. */

@@ -8,9 +8,33 @@ import org.junit.jupiter.api.Test;
 class ListenerPlanTest {
     private final ListenerPlan plan = new ListenerPlan(Map.of("legacy", 7000));
 
+    private long version;
+
+    /** The next configuration record of a role: versions increase across the test, as a placement's do. */
+    private ListenerPlan.RolePort port(String roleId, Integer port) {
+        return new ListenerPlan.RolePort(roleId, port, ++version);
+    }
+
+    @Test
+    void shouldIgnoreAnOlderConfigurationReadAfterANewerOne() {
+        plan.configure(new ListenerPlan.RolePort("billing", 7002, 3));
+
+        assertThat(plan.configure(new ListenerPlan.RolePort("billing", 7001, 2))).isFalse();
+        assertThat(plan.configuredPort("billing")).isEqualTo(7002);
+    }
+
+    @Test
+    void shouldForgetADeletedRoleSoThatItCanBeCreatedAgainAtVersion1() {
+        plan.configure(new ListenerPlan.RolePort("billing", 7002, 3));
+
+        assertThat(plan.configure(ListenerPlan.RolePort.deleted("billing"))).isTrue();
+        assertThat(plan.configure(new ListenerPlan.RolePort("billing", 7003, 1))).isTrue();
+        assertThat(plan.changes(Map.of()).open()).isEqualTo(Map.of("billing", 7003));
+    }
+
     @Test
     void shouldOpenAListenerForARoleConfiguredWithAPort() {
-        assertThat(plan.configure("billing", 7001)).isTrue();
+        assertThat(plan.configure(port("billing", 7001))).isTrue();
 
         ListenerPlan.Changes changes = plan.changes(Map.of());
 
@@ -21,16 +45,16 @@ class ListenerPlanTest {
 
     @Test
     void shouldChangeNothingWhenTheListenerIsAlreadyOpen() {
-        plan.configure("billing", 7001);
+        plan.configure(port("billing", 7001));
 
-        assertThat(plan.configure("billing", 7001)).isFalse();
+        assertThat(plan.configure(port("billing", 7001))).isFalse();
         assertThat(plan.changes(Map.of("billing", 7001)).none()).isTrue();
     }
 
     @Test
     void shouldCloseTheOldPortAndOpenTheNewOneWhenThePortChanges() {
-        plan.configure("billing", 7001);
-        plan.configure("billing", 7002);
+        plan.configure(port("billing", 7001));
+        plan.configure(port("billing", 7002));
 
         ListenerPlan.Changes changes = plan.changes(Map.of("billing", 7001));
 
@@ -40,9 +64,9 @@ class ListenerPlanTest {
 
     @Test
     void shouldCloseTheListenerWhenTheRoleLosesItsPortOrIsDeleted() {
-        plan.configure("billing", 7001);
+        plan.configure(port("billing", 7001));
 
-        assertThat(plan.configure("billing", null)).isTrue();
+        assertThat(plan.configure(port("billing", null))).isTrue();
         ListenerPlan.Changes changes = plan.changes(Map.of("billing", 7001));
 
         assertThat(changes.close()).isEqualTo(Map.of("billing", 7001));
@@ -52,7 +76,7 @@ class ListenerPlanTest {
 
     @Test
     void shouldLetTheStaticRouteWinOverTheRolesConfiguration() {
-        plan.configure("legacy", 7005);
+        plan.configure(port("legacy", 7005));
 
         ListenerPlan.Changes changes = plan.changes(Map.of());
 
@@ -63,7 +87,7 @@ class ListenerPlanTest {
 
     @Test
     void shouldRefuseAConfiguredPortThatAStaticRouteHolds() {
-        plan.configure("billing", 7000);
+        plan.configure(port("billing", 7000));
 
         ListenerPlan.Changes changes = plan.changes(Map.of());
 
@@ -75,8 +99,8 @@ class ListenerPlanTest {
     @Test
     void shouldKeepThePortWithTheRoleHoldingItWhenAnotherRoleClaimsItFirst() {
         // config-events has several partitions: "reports takes 7001" may be read before "billing leaves 7001".
-        plan.configure("billing", 7001);
-        plan.configure("aaa-reports", 7001);
+        plan.configure(port("billing", 7001));
+        plan.configure(port("aaa-reports", 7001));
 
         ListenerPlan.Changes changes = plan.changes(Map.of("billing", 7001));
 
@@ -87,9 +111,9 @@ class ListenerPlanTest {
 
     @Test
     void shouldHandThePortOverInOneRoundOnceItsHolderLeavesIt() {
-        plan.configure("billing", 7001);
-        plan.configure("reports", 7001);
-        plan.configure("billing", 7002);
+        plan.configure(port("billing", 7001));
+        plan.configure(port("reports", 7001));
+        plan.configure(port("billing", 7002));
 
         ListenerPlan.Changes changes = plan.changes(Map.of("billing", 7001));
 
@@ -100,8 +124,8 @@ class ListenerPlanTest {
 
     @Test
     void shouldGiveAContestedFreePortToTheSmallerRoleId() {
-        plan.configure("reports", 7001);
-        plan.configure("billing", 7001);
+        plan.configure(port("reports", 7001));
+        plan.configure(port("billing", 7001));
 
         ListenerPlan.Changes changes = plan.changes(Map.of());
 
