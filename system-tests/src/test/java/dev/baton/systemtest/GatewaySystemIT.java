@@ -81,10 +81,14 @@ class GatewaySystemIT {
     @BeforeAll
     void start(TestDatabase database) {
         placement = Placement.start(kafka, database);
-        gateway = Gateway.start(kafka, "gw-main", List.of(FOLLOW, ORDER, STALE), Map.of());
+        // These tests kill a host right after an answer, one request in flight: judged by the unanswered bytes alone,
+        // so the connection is re-pointed (the default quiet interval would close it under the in-flight policy
+        // close, which GatewayInFlightSystemIT covers).
+        gateway = Gateway.start(kafka, "gw-main", List.of(FOLLOW, ORDER, STALE), Map.of("inflight.quiet", "0ms"));
         impatient = Gateway.start(kafka, "gw-impatient", List.of(LOST), Map.of(
                 "switch.timeout", Timing.millis(SHORT_SWITCH),
-                "connect.timeout", "500ms"));
+                "connect.timeout", "500ms",
+                "inflight.quiet", "0ms"));
     }
 
     @BeforeEach
