@@ -1,6 +1,7 @@
 package dev.baton.gateway.net;
 
 import dev.baton.gateway.routing.ListenerPlan;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +24,7 @@ import org.slf4j.LoggerFactory;
 final class ConfiguredListeners {
     private static final Logger LOG = LoggerFactory.getLogger(ConfiguredListeners.class);
 
+    private final Context context;
     private final ListenerPlan plan;
     private final Map<String, RoleProxy> roles;
     private final Map<String, Integer> boundPorts;
@@ -37,12 +39,15 @@ final class ConfiguredListeners {
     private boolean again;
 
     /**
+     * @param context the gateway's verticle context, which every step runs on (a closed server completes its future
+     *     on another thread, and a server created from there would serve its clients there)
      * @param roles the gateway's listeners by role, static ones included; roles are added and removed here
      * @param boundPorts the bound port of each listening role, for other threads
      * @param newRole creates the proxy of a role and the port its configuration gives it
      */
-    ConfiguredListeners(ListenerPlan plan, Map<String, RoleProxy> roles, Map<String, Integer> boundPorts, String host,
-            BiFunction<String, Integer, RoleProxy> newRole) {
+    ConfiguredListeners(Context context, ListenerPlan plan, Map<String, RoleProxy> roles,
+            Map<String, Integer> boundPorts, String host, BiFunction<String, Integer, RoleProxy> newRole) {
+        this.context = context;
         this.plan = plan;
         this.roles = roles;
         this.boundPorts = boundPorts;
@@ -108,21 +113,23 @@ final class ConfiguredListeners {
                             : "no gateway port in its configuration any more");
             closed.add(role.closeListener());
         });
-        Future.join(closed).eventually(() -> {
+        Future.join(closed).onComplete(allClosed -> context.runOnContext(v -> {
             dropUnconfigured();
-            return Future.join(openAll(changes.open()));
-        }).onComplete(done -> {
-            running = false;
-            if (again) {
-                again = false;
-                reconcile();
-            }
-            if (!running) {
-                List<Runnable> settled = List.copyOf(whenSettled);
-                whenSettled.clear();
-                settled.forEach(Runnable::run);
-            }
-        });
+            Future.join(openAll(changes.open())).onComplete(allOpened -> context.runOnContext(w -> finished()));
+        }));
+    }
+
+    private void finished() {
+        running = false;
+        if (again) {
+            again = false;
+            reconcile();
+        }
+        if (!running) {
+            List<Runnable> settled = List.copyOf(whenSettled);
+            whenSettled.clear();
+            settled.forEach(Runnable::run);
+        }
     }
 
     private List<Future<Integer>> openAll(Map<String, Integer> toOpen) {
@@ -130,7 +137,7 @@ final class ConfiguredListeners {
         toOpen.forEach((roleId, port) -> {
             RoleProxy role = roles.computeIfAbsent(roleId, id -> newRole.apply(id, port));
             open.put(roleId, port);
-            bound.add(role.listen(host, port).onComplete(result -> {
+            bound.add(role.listen(host, port).onComplete(result -> context.runOnContext(v -> {
                 if (result.succeeded()) {
                     problems.remove(roleId);
                     boundPorts.put(roleId, result.result());
@@ -139,7 +146,7 @@ final class ConfiguredListeners {
                     open.remove(roleId);
                     problem(roleId, "cannot listen on " + host + ":" + port + ": " + result.cause().getMessage());
                 }
-            }));
+            })));
         });
         return bound;
     }

@@ -82,7 +82,8 @@ public final class GatewayVerticle extends VerticleBase {
         }
         Map<String, Integer> staticPorts = new LinkedHashMap<>();
         settings.routes().forEach(route -> staticPorts.put(route.roleId(), route.port()));
-        configured = new ConfiguredListeners(new ListenerPlan(staticPorts), roles, boundPorts, settings.listenHost(),
+        configured = new ConfiguredListeners(context, new ListenerPlan(staticPorts), roles, boundPorts,
+                settings.listenHost(),
                 (roleId, port) -> new RoleProxy(new RoleRoute(roleId, port, null, settings.inFlight()),
                         table.route(roleId), shared, metrics.role(roleId)));
         Router router = GatewayHttpApi.router(vertx, GatewaySettings.SERVICE, settings.apiToken(), registry,

@@ -76,9 +76,13 @@ class ConfiguredListenersIT {
             Await.until("billing listening on " + first, WITHIN_A_SECOND, () -> accepts(first));
             assertThat(LineClient.ask("127.0.0.1", first, "hello")).isEqualTo("srv-a hello");
 
-            configure("billing", 2, second);
-            Await.until("billing moved to " + second, WITHIN_A_SECOND, () -> accepts(second) && !accepts(first));
-            assertThat(LineClient.ask("127.0.0.1", second, "moved")).isEqualTo("srv-a moved");
+            try (LineClient before = LineClient.connect("127.0.0.1", first)) {
+                assertThat(before.ask("before")).isEqualTo("srv-a before");
+                configure("billing", 2, second);
+                Await.until("billing moved to " + second, WITHIN_A_SECOND, () -> accepts(second) && !accepts(first));
+                assertThat(LineClient.ask("127.0.0.1", second, "moved")).isEqualTo("srv-a moved");
+                assertThat(before.ask("after")).as("the old port's connection closed with its listener").isNull();
+            }
 
             kafka.sendRaw(kafka.topic(Topic.CONFIG_EVENTS), "billing", null);
             Await.until("billing's listener closed", WITHIN_A_SECOND, () -> !accepts(second));
