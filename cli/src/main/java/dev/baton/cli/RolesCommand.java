@@ -34,7 +34,7 @@ final class RolesCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         throw new ParameterException(spec.commandLine(), "Missing command: list, show, create, add-server, "
-                + "remove-server, up, down, failback, database, move or reset-budget");
+                + "remove-server, up, down, failback, database, gateway-port, move or reset-budget");
     }
 
     @Command(name = "list", description = "Every role: its actual state (and why it does not serve), where it runs, "
@@ -106,6 +106,26 @@ final class RolesCommand implements Callable<Integer> {
                 "set the database of " + roleId);
     }
 
+    @Command(name = "gateway-port", description = "Set the port every gateway listens on for the role's clients "
+            + "(gateways open, move or close the listener without a restart), or remove it with 'none'.")
+    int gatewayPort(@Parameters(paramLabel = "ROLE") String roleId,
+            @Parameters(paramLabel = "PORT|none", description = "1 to 65535, used by no other role; or none")
+            String port) {
+        if ("none".equals(port)) {
+            return changed(root.placement().delete(path(roleId, "/gateway-port")),
+                    "removed the gateway port of " + roleId);
+        }
+        int number;
+        try {
+            number = Integer.parseInt(port);
+        } catch (NumberFormatException e) {
+            throw new ParameterException(spec.commandLine(), "PORT must be a number or none, was '" + port + "'");
+        }
+        ObjectNode request = Json.object().put("port", number);
+        return changed(root.placement().put(path(roleId, "/gateway-port"), request.toString()),
+                "set the gateway port of " + roleId + " to " + number);
+    }
+
     @Command(name = "move", description = "Move a role to one of its servers by hand (MANUAL); the placement "
             + "refuses a server that is not eligible.")
     int move(@Parameters(paramLabel = "ROLE") String roleId, @Parameters(paramLabel = "SERVER") String serverId) {
@@ -160,6 +180,11 @@ final class RolesCommand implements Callable<Integer> {
         @ArgGroup(exclusive = false, heading = "The role's database (all three or none):%n")
         DatabaseOptions database;
 
+        @Option(names = "--gateway-port", paramLabel = "PORT",
+                description = "The port every gateway listens on for the role's clients, 1 to 65535, used by no other "
+                        + "role (default: none).")
+        Integer gatewayPort;
+
         @Override
         public Integer call() {
             ObjectNode request = Json.object().put("roleId", roleId);
@@ -172,6 +197,9 @@ final class RolesCommand implements Callable<Integer> {
             if (database != null) {
                 request.putObject("database").put("server", database.server).put("host", database.host)
                         .put("port", database.port);
+            }
+            if (gatewayPort != null) {
+                request.put("gatewayPort", gatewayPort);
             }
             ApiEndpoint api = roles.root.placement();
             String body = api.post(ROLES, request.toString());

@@ -99,6 +99,24 @@ class BatonCliTest {
     }
 
     @Test
+    void shouldCreateARoleWithAGatewayPort() {
+        CliRun run = CliRun.run(api, "roles", "create", "r1", "--servers", "a", "--gateway-port", "7001");
+
+        assertThat(run.exit()).isZero();
+        assertThat(api.only().jsonBody()).isEqualTo(
+                "{\"roleId\":\"r1\",\"servers\":[\"a\"],\"forceHighestPriority\":false,\"gatewayPort\":7001}");
+    }
+
+    @Test
+    void shouldRefuseAGatewayPortThatIsNeitherANumberNorNone() {
+        CliRun run = CliRun.run(api, "roles", "gateway-port", "billing", "seven");
+
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.errLines()[0]).isEqualTo("baton: PORT must be a number or none, was 'seven'");
+        assertThat(api.requests()).isEmpty();
+    }
+
+    @Test
     void shouldRefuseAPartialDatabaseAsAUsageError() {
         CliRun run = CliRun.run(api, "roles", "create", "r1", "--servers", "a", "--db-host", "h");
 
@@ -124,6 +142,10 @@ class BatonCliTest {
                 "{\"forceHighestPriority\":false}");
         assertRequest(new String[] {"roles", "database", "billing", "--server", "DB2", "--host", "db2", "--port", "5432"},
                 "PUT", "/api/v1/roles/billing/database", "{\"server\":\"DB2\",\"host\":\"db2\",\"port\":5432}");
+        assertRequest(new String[] {"roles", "gateway-port", "billing", "7001"}, "PUT",
+                "/api/v1/roles/billing/gateway-port", "{\"port\":7001}");
+        assertRequest(new String[] {"roles", "gateway-port", "billing", "none"}, "DELETE",
+                "/api/v1/roles/billing/gateway-port", null);
         assertRequest(new String[] {"servers", "maintenance", "server-a", "on"}, "PUT",
                 "/api/v1/servers/server-a/maintenance", "{\"on\":true}");
     }

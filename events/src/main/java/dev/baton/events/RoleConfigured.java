@@ -14,6 +14,8 @@ import java.util.UUID;
  * @param database the role's remote database server
  * @param plugin how agents run the role; absent means the built-in sample plugin
  * @param changedBy who made the change
+ * @param gatewayPort the TCP port every gateway listens on for this role's clients, 1 to 65535; absent means the
+ *     role has no endpoint unless a gateway's static {@code routes} give it one
  */
 public record RoleConfigured(
         UUID eventId,
@@ -25,7 +27,8 @@ public record RoleConfigured(
         long failbackDelayMs,
         @OptionalField DatabaseRef database,
         @OptionalField PluginSpec plugin,
-        String changedBy) implements ConfigEvent {
+        String changedBy,
+        @OptionalField Integer gatewayPort) implements ConfigEvent {
     public RoleConfigured {
         Checks.required("eventId", eventId);
         Checks.required("occurredAt", occurredAt);
@@ -37,5 +40,16 @@ public record RoleConfigured(
         }
         Checks.nonNegative("failbackDelayMs", failbackDelayMs);
         Checks.nonBlank("changedBy", changedBy);
+        if (gatewayPort != null && (gatewayPort < 1 || gatewayPort > 65535)) {
+            throw new IllegalArgumentException("gatewayPort must be between 1 and 65535, was " + gatewayPort);
+        }
+    }
+
+    /** A configuration without a gateway port. */
+    public RoleConfigured(UUID eventId, Instant occurredAt, String roleId, long version, List<String> servers,
+            boolean forceHighestPriority, long failbackDelayMs, DatabaseRef database, PluginSpec plugin,
+            String changedBy) {
+        this(eventId, occurredAt, roleId, version, servers, forceHighestPriority, failbackDelayMs, database, plugin,
+                changedBy, null);
     }
 }

@@ -340,6 +340,7 @@ class EventCodecRejectionTest {
         "ROLE_CONFIGURED    | /forceHighestPriority | 1                 | forceHighestPriority",
         "ROLE_CONFIGURED    | /servers/0            | 7                 | servers[0]",
         "ROLE_CONFIGURED    | /plugin/port          | \"47001\"         | plugin.port",
+        "ROLE_CONFIGURED    | /gatewayPort          | \"7001\"          | gatewayPort",
         "ROLE_CONFIGURED    | /plugin/command/0     | 1                 | plugin.command[0]",
         "ROLE_CONFIGURED    | /plugin/environment   | [\"A=1\"]         | plugin.environment",
         "ROLE_CONFIGURED    | /plugin/environment/BILLING_LOG_LEVEL | 3 | plugin.environment.BILLING_LOG_LEVEL",
@@ -392,6 +393,8 @@ class EventCodecRejectionTest {
         "ROLE_CONFIGURED    | /database/port          | 65536      | database.port must be between 1 and 65535, was 65536",
         "ROLE_CONFIGURED    | /plugin/port            | 65536      | plugin.port must be between 0 and 65535, was 65536",
         "ROLE_CONFIGURED    | /plugin/port            | -1         | plugin.port must be between 0 and 65535, was -1",
+        "ROLE_CONFIGURED    | /gatewayPort            | 0          | gatewayPort must be between 1 and 65535, was 0",
+        "ROLE_CONFIGURED    | /gatewayPort            | 65536      | gatewayPort must be between 1 and 65535, was 65536",
     })
     void shouldRejectPortOutOfRange(EventType type, String pointer, String json, String problem) {
         assertRejected(sample(type).set(pointer, json).bytes(), Reason.INVALID_FIELD)
@@ -404,6 +407,8 @@ class EventCodecRejectionTest {
         "ROLE_STATE_CHANGED | /endpoint/port | 65535",
         "ROLE_CONFIGURED    | /plugin/port   | 0",
         "ROLE_CONFIGURED    | /database/port | 65535",
+        "ROLE_CONFIGURED    | /gatewayPort   | 1",
+        "ROLE_CONFIGURED    | /gatewayPort   | 65535",
     })
     void shouldAcceptPortAtTheEdgesOfItsRange(EventType type, String pointer, String json) {
         BatonEvent decoded = codec.decode(sample(type).set(pointer, json).bytes());

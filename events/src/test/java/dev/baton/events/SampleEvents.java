@@ -59,7 +59,7 @@ final class SampleEvents {
                             List.of("/opt/billing/bin/billing-plugin", "--port", "{port}", "--role", "{roleId}"),
                             Map.of("BILLING_LOG_LEVEL", "info"),
                             47001),
-                    "alice");
+                    "alice", 7001);
             case PROXY_RECONNECTED -> new ProxyReconnected(id(type, 1), OCCURRED_AT, "billing", "gw-1", 7, 12, 840,
                     2048,
                     7, 3, 2, 96L, 2, 35L);

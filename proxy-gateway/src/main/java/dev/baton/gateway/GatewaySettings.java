@@ -23,7 +23,8 @@ import java.util.Set;
  * {@link #toString()}.
  *
  * @param gatewayId {@code gateway.id}: names this gateway in its events; default {@code gw-<hostname>}
- * @param routes {@code routes} ({@code role-1:7001,role-2:7002}) with {@code preamble.secrets}
+ * @param routes {@code routes} ({@code role-1:7001,role-2:7002}, optional: static listeners that override the
+ *     {@code gatewayPort} of the roles' configuration) with {@code preamble.secrets}
  *     ({@code role-1:<base64>,...}) and each role's in-flight policy: {@code inflight.policy.roles}
  *     ({@code role-1:replay,...}), else {@code inflight.policy} ({@code close}), replaying at most
  *     {@code inflight.replay.bytes}
@@ -42,6 +43,8 @@ import java.util.Set;
  *     a planned move
  * @param quietInterval {@code inflight.quiet}: how long a connection must have been quiet in both directions, the
  *     upstream's bytes last, to count as idle when it loses its upstream
+ * @param inFlight {@code inflight.policy} with {@code inflight.replay.bytes}: the in-flight policy of the roles not in
+ *     {@code inflight.policy.roles}, including those whose listener comes from their configuration
  */
 public record GatewaySettings(
         KafkaSettings kafka,
@@ -59,7 +62,8 @@ public record GatewaySettings(
         Duration backoffMax,
         boolean nativeTransport,
         Duration drainTimeout,
-        Duration quietInterval) {
+        Duration quietInterval,
+        InFlightPolicy inFlight) {
 
     public static final String SERVICE = "proxy-gateway";
     public static final int DEFAULT_HTTP_PORT = 8082;
@@ -98,8 +102,9 @@ public record GatewaySettings(
         }
         Map<String, InFlightPolicy> policies = parsePolicies(config, config.string("inflight.policy.roles", null),
                 replayBytes);
-        List<RoleRoute> routes = parseRoutes(config, config.string("routes"), config.string("preamble.secrets", null),
-                new InFlightPolicy(defaultMode, replayBytes), policies);
+        InFlightPolicy inFlight = new InFlightPolicy(defaultMode, replayBytes);
+        List<RoleRoute> routes = parseRoutes(config, config.string("routes", null),
+                config.string("preamble.secrets", null), inFlight, policies);
         String listenHost = config.string("listen.host", "0.0.0.0");
         String httpHost = config.string("http.host", "0.0.0.0");
         int httpPort = config.integer("http.port", DEFAULT_HTTP_PORT, 0, 65535);
@@ -139,7 +144,7 @@ public record GatewaySettings(
         }
         return new GatewaySettings(kafka, gatewayId, routes, listenHost, httpHost, httpPort, token, switchTimeout,
                 bufferBytes, writeQueueBytes, connectTimeout, backoffInitial, backoffMax, nativeTransport,
-                drainTimeout.isZero() ? SwitchPolicy.DEFAULT_DRAIN_TIMEOUT : drainTimeout, quietInterval);
+                drainTimeout.isZero() ? SwitchPolicy.DEFAULT_DRAIN_TIMEOUT : drainTimeout, quietInterval, inFlight);
     }
 
     /** The switch timeout and back-off the connection state machines run with. */
@@ -151,7 +156,7 @@ public record GatewaySettings(
     public GatewaySettings withHttpPort(int port) {
         return new GatewaySettings(kafka, gatewayId, routes, listenHost, httpHost, port, apiToken, switchTimeout,
                 switchBufferBytes, writeQueueBytes, connectTimeout, backoffInitial, backoffMax, nativeTransport,
-                drainTimeout, quietInterval);
+                drainTimeout, quietInterval, inFlight);
     }
 
     /** {@code roleId:policy,...}; the replay limit is the same for every role. */
@@ -240,9 +245,6 @@ public record GatewaySettings(
                 config.problem("routes: " + e.getMessage());
             }
         }
-        if (routes.isEmpty() && roles.isEmpty()) {
-            config.problem("routes must name at least one role, e.g. routes=billing:7001");
-        }
         for (String roleId : preambles.keySet()) {
             if (!roles.contains(roleId)) {
                 config.problem("preamble.secrets: " + roleId + " is not in routes");
@@ -276,6 +278,6 @@ public record GatewaySettings(
                 + switchBufferBytes + ", writeQueueBytes=" + writeQueueBytes + ", connectTimeout=" + connectTimeout
                 + ", backoffInitial=" + backoffInitial
                 + ", backoffMax=" + backoffMax + ", nativeTransport=" + nativeTransport + ", drainTimeout="
-                + drainTimeout + ", quietInterval=" + quietInterval + "]";
+                + drainTimeout + ", quietInterval=" + quietInterval + ", inFlight=" + inFlight + "]";
     }
 }

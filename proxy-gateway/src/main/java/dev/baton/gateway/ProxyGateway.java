@@ -6,6 +6,7 @@ import dev.baton.events.Topic;
 import dev.baton.gateway.kafka.KafkaProxyEventPublisher;
 import dev.baton.gateway.kafka.KafkaRouteFeed;
 import dev.baton.gateway.net.GatewayVerticle;
+import dev.baton.gateway.routing.ListenerPlan;
 import dev.baton.runtime.http.OpsEndpoints;
 import dev.baton.runtime.kafka.TopicBootstrap;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -48,7 +49,8 @@ public final class ProxyGateway implements AutoCloseable {
 
     /** Creates missing topics, binds the ports and starts following the role topics. Blocks up to 30 s. */
     public static ProxyGateway start(GatewaySettings settings) throws Exception {
-        TopicBootstrap.ensure(settings.kafka(), List.of(Topic.ROLE_ASSIGNMENTS, Topic.ROLE_EVENTS, Topic.PROXY_EVENTS),
+        TopicBootstrap.ensure(settings.kafka(), List.of(Topic.ROLE_ASSIGNMENTS, Topic.ROLE_EVENTS, Topic.CONFIG_EVENTS,
+                Topic.PROXY_EVENTS),
                 START_TIMEOUT);
         PrometheusMeterRegistry registry = OpsEndpoints.newRegistry(GatewaySettings.SERVICE);
         GatewayMetrics metrics = new GatewayMetrics(registry);
@@ -76,6 +78,16 @@ public final class ProxyGateway implements AutoCloseable {
                 @Override
                 public void assignmentsRead() {
                     verticle.dispatchAssignmentsRead();
+                }
+
+                @Override
+                public void gatewayPorts(List<ListenerPlan.RolePort> ports) {
+                    verticle.dispatchGatewayPorts(ports);
+                }
+
+                @Override
+                public void configRead() {
+                    verticle.dispatchConfigRead();
                 }
             });
             feed.start();
@@ -106,7 +118,7 @@ public final class ProxyGateway implements AutoCloseable {
         return verticle.httpPort();
     }
 
-    /** Listening, and the assignments read to their end once. */
+    /** Listening, and the assignments and the roles' configuration read to their end once. */
     public boolean ready() {
         return verticle.readiness().ready();
     }

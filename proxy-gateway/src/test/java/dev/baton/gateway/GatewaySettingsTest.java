@@ -133,10 +133,11 @@ class GatewaySettingsTest {
     }
 
     @Test
-    void shouldRequireRoutes() {
-        assertThatThrownBy(() -> parse(Map.of()))
-                .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("routes is required");
+    void shouldStartWithoutStaticRoutesSinceRolesBringTheirOwnGatewayPort() {
+        GatewaySettings settings = parse(Map.of("inflight.policy", "replay"));
+
+        assertThat(settings.routes()).isEmpty();
+        assertThat(settings.inFlight().mode()).isEqualTo(InFlightPolicy.Mode.REPLAY);
     }
 
     @Test

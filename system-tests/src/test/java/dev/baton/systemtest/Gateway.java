@@ -32,13 +32,18 @@ final class Gateway implements AutoCloseable {
         this.gateway = gateway;
     }
 
-    /** Starts a gateway named {@code gatewayId} for {@code roles}, {@code overrides} on top; waits until ready. */
+    /**
+     * Starts a gateway named {@code gatewayId} with a static route for each of {@code roles} (none: only the roles'
+     * configured gateway ports), {@code overrides} on top; waits until ready.
+     */
     static Gateway start(TestKafka kafka, String gatewayId, List<String> roles, Map<String, String> overrides) {
         Map<String, String> values = new HashMap<>();
         values.put("kafka.bootstrap.servers", kafka.bootstrapServers());
         values.put("kafka.topic.namespace", kafka.namespace());
         values.put("gateway.id", gatewayId);
-        values.put("routes", roles.stream().map(role -> role + ":0").collect(Collectors.joining(",")));
+        if (!roles.isEmpty()) {
+            values.put("routes", roles.stream().map(role -> role + ":0").collect(Collectors.joining(",")));
+        }
         values.put("listen.host", "127.0.0.1");
         values.put("http.host", "127.0.0.1");
         values.put("http.port", "0");

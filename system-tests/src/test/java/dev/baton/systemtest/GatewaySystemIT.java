@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.baton.agent.HeartbeatAgent;
+import dev.baton.events.Endpoint;
 import dev.baton.events.MoveReason;
 import dev.baton.events.ProxyReconnectFailed;
 import dev.baton.events.ProxyReconnected;
@@ -19,6 +20,9 @@ import dev.baton.testkit.KafkaExtension;
 import dev.baton.testkit.PostgresExtension;
 import dev.baton.testkit.TestDatabase;
 import dev.baton.testkit.TestKafka;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,6 +30,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -109,6 +114,41 @@ class GatewaySystemIT {
                     LOG.warn("Closing {}: {}", closeable, e.toString());
                 }
             }
+        }
+    }
+
+    @Test
+    void shouldMakeARoleCreatedThroughTheApiReachableThroughEveryGatewayWithinASecond() throws Exception {
+        agents.inProcess("g9-a");
+        placement.awaitRegistered("g9-a");
+        int port = freePort();
+        // Given a third gateway on another loopback address, so that two gateways can listen on the same port; the
+        // two on 127.0.0.1 compete for it, and the one that loses says so
+        try (Gateway other = Gateway.start(kafka, "gw-other", List.of(), Map.of("listen.host", "127.0.0.2"))) {
+            // When a role is created through the API with a gateway port
+            placement.createRole(Placement.role("gw-created", "g9-a").put("gatewayPort", port));
+            long created = System.nanoTime();
+
+            // Then both addresses listen within a second of the API's answer, without a restart
+            Await.until("gateways listening on the created role's port", Duration.ofSeconds(1),
+                    () -> Ports.accepts(new Endpoint("127.0.0.1", port)) && Ports.accepts(new Endpoint("127.0.0.2", port)));
+            LOG.info("MEASURED endpoint of a created role: listening on every gateway {} ms after the API answered",
+                    (System.nanoTime() - created) / 1_000_000);
+            assertThat(other.route("gw-created").path("port").asInt()).isEqualTo(port);
+            events.state("gw-created", "g9-a", 1, RoleState.RUNNING);
+            for (String host : List.of("127.0.0.1", "127.0.0.2")) {
+                Awaitility.await().atMost(T).untilAsserted(() ->
+                        assertThat(LineClient.ask(host, port, "hello")).isEqualTo("g9-a hello"));
+            }
+            Await.until("the gateway that lost the port says why", T, () -> Stream.of(gateway, impatient)
+                    .anyMatch(g -> g.route("gw-created").path("problem").asText("").startsWith("cannot listen on")));
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.bind(new InetSocketAddress("127.0.0.1", 0));
+            return socket.getLocalPort();
         }
     }
 

@@ -23,12 +23,12 @@ public final class ApiFormats {
 
     /** {@code GET /roles}: one row per role. */
     public static String roles(JsonNode answer) {
-        Table table = Table.of("ROLE", "STATE", "HOST", "EPOCH", "SERVERS", "FAILBACK", "DATABASE", "VERSION",
-                "NOTE");
+        Table table = Table.of("ROLE", "STATE", "HOST", "EPOCH", "SERVERS", "FAILBACK", "DATABASE", "GATEWAY",
+                "VERSION", "NOTE");
         for (JsonNode role : answer.path("roles")) {
             table.row(text(role, "roleId"), text(role, "state"), text(role, "hostingServer"), text(role, "epoch"),
-                    serverList(role), failback(role), database(role.path("database")), text(role, "version"),
-                    note(role));
+                    serverList(role), failback(role), database(role.path("database")), text(role, "gatewayPort"),
+                    text(role, "version"), note(role));
         }
         String stale = text(answer, "stale") == null ? "" : "warning: " + text(answer, "stale") + "\n";
         return stale + (table.size() == 0 ? "no roles\n" : table.render());
@@ -46,6 +46,7 @@ public final class ApiFormats {
         lines.add(new String[] {"failback", failback(role)});
         lines.add(new String[] {"database", database(role.path("database"))});
         lines.add(new String[] {"plugin", plugin(role.path("plugin"))});
+        lines.add(new String[] {"gateway port", or(text(role, "gatewayPort"), "none")});
         if (text(role, "held") != null && !text(role, "held").equals(text(role, "stateReason"))) {
             lines.add(new String[] {"held", text(role, "held")});
         }

@@ -76,7 +76,8 @@ public final class EventLine {
         } else if (event instanceof RoleConfigured e) {
             return "version=" + e.version() + " servers=" + String.join(",", e.servers()) + " failback="
                     + failback(e.forceHighestPriority(), e.failbackDelayMs()) + " database=" + database(e.database())
-                    + " plugin=" + (e.plugin() == null ? "sample" : e.plugin().kind()) + " by " + e.changedBy();
+                    + " plugin=" + (e.plugin() == null ? "sample" : e.plugin().kind())
+                    + (e.gatewayPort() == null ? "" : " gatewayPort=" + e.gatewayPort()) + " by " + e.changedBy();
         } else if (event instanceof ProxyReconnected e) {
             return e.gatewayId() + " epoch=" + e.epoch() + " moved " + e.connectionsMoved() + " connection"
                     + (e.connectionsMoved() == 1 ? "" : "s") + " in " + e.reconnectMillis() + " ms ("

@@ -18,7 +18,7 @@ class ApiFormatsTest {
         JsonNode role = json("""
                 {"roleId":"billing","version":3,"servers":["server-a","server-b"],"forceHighestPriority":false,
                  "failbackDelayMs":0,"plugin":{"kind":"command","command":["/opt/billing","--port","{port}"],
-                 "environment":{"A":"****"},"port":47001},"updatedBy":"admin-api",
+                 "environment":{"A":"****"},"port":47001},"gatewayPort":7001,"updatedBy":"admin-api",
                  "updatedAt":"2026-11-25T10:00:00Z","held":"waiting for server-a to reach its database",
                  "state":"HELD","stateReason":"waiting for server-a to reach its database"}""");
 
@@ -31,6 +31,7 @@ class ApiFormatsTest {
                 failback:        off
                 database:        none
                 plugin:          command: /opt/billing --port {port}, port 47001
+                gateway port:    7001
                 version:         3, changed 2026-11-25T10:00:00.000Z by admin-api
                 """);
     }
@@ -46,9 +47,26 @@ class ApiFormatsTest {
                 """));
 
         assertThat(text).isEqualTo("""
-                ROLE     STATE     HOST  EPOCH  SERVERS  FAILBACK  DATABASE  VERSION  NOTE
-                billing  RUNNING   a     4      a,b      off       none      1        -
-                hr       UNPLACED  -     2      a,b      off       none      1        every server is down or in maintenance: a is DOWN
+                ROLE     STATE     HOST  EPOCH  SERVERS  FAILBACK  DATABASE  GATEWAY  VERSION  NOTE
+                billing  RUNNING   a     4      a,b      off       none      -        1        -
+                hr       UNPLACED  -     2      a,b      off       none      -        1        every server is down or in maintenance: a is DOWN
+                """);
+    }
+
+    @Test
+    void shouldListRolesWithTheirGatewayPort() throws Exception {
+        String text = ApiFormats.roles(json("""
+                {"roles":[
+                 {"roleId":"billing","version":1,"servers":["server-a"],"forceHighestPriority":false,
+                  "failbackDelayMs":0,"updatedBy":"admin-api","updatedAt":"2026-11-25T10:00:00Z"},
+                 {"roleId":"reports","version":3,"servers":["server-b"],"forceHighestPriority":false,
+                  "failbackDelayMs":0,"gatewayPort":7002,"updatedBy":"admin-api","updatedAt":"2026-11-25T10:00:00Z"}]}
+                """));
+
+        assertThat(text).isEqualTo("""
+                ROLE     STATE  HOST  EPOCH  SERVERS   FAILBACK  DATABASE  GATEWAY  VERSION  NOTE
+                billing  -      -     -      server-a  off       none      -        1        -
+                reports  -      -     -      server-b  off       none      7002     3        -
                 """);
     }
 

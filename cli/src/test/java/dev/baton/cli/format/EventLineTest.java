@@ -64,6 +64,9 @@ class EventLineTest {
                 new DatabaseRef("DBHOST\\SQLEXPRESS", "dbhost", 1433), null, "admin-api")))
                 .isEqualTo("version=3 servers=a,b failback=on after 1 min database=DBHOST\\SQLEXPRESS (dbhost:1433) "
                         + "plugin=sample by admin-api");
+        assertThat(EventLine.details(new RoleConfigured(ID, AT, "billing", 4, List.of("a"), false, 0, null, null,
+                "admin-api", 7001))).isEqualTo("version=4 servers=a failback=off database=none plugin=sample "
+                        + "gatewayPort=7001 by admin-api");
     }
 
     @Test

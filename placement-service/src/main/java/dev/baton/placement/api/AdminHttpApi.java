@@ -64,8 +64,8 @@ import org.slf4j.LoggerFactory;
  * <p>Threads: JDBC and the producer's {@code send} run on the bounded worker pool {@value #WORKER_POOL}, never on
  * the event loop; changes of one role are serialized in this instance so that their events leave in version order.
  * Errors are the runtime's one {@code ApiError} body: 400 malformed or unknown request fields, 401 no valid token,
- * 404 unknown role or server, 409 version conflict or duplicate role, 412 {@code If-Match} mismatch, 422 rule
- * violations, 503 database, broker or placement loop unavailable.
+ * 404 unknown role or server, 409 version conflict, duplicate role or a gateway port another role has, 412
+ * {@code If-Match} mismatch, 422 rule violations, 503 database, broker or placement loop unavailable.
  */
 public final class AdminHttpApi implements AutoCloseable {
     /** Where the API is mounted. */
@@ -222,6 +222,13 @@ public final class AdminHttpApi implements AutoCloseable {
             change(ctx, role -> RoleEdits.withDatabase(role, database), (before, after) -> "database set to "
                     + after.database().server() + " (" + after.database().host() + ":" + after.database().port() + ")");
         });
+        router.put(BASE + "/roles/:roleId/gateway-port").handler(ctx -> {
+            long port = AdminRequests.gatewayPort(body(ctx));
+            change(ctx, role -> RoleEdits.withGatewayPort(role, port),
+                    (before, after) -> "gateway port set to " + after.gatewayPort());
+        });
+        router.delete(BASE + "/roles/:roleId/gateway-port").handler(ctx -> change(ctx,
+                role -> RoleEdits.withGatewayPort(role, null), (before, after) -> "gateway port removed"));
         router.post(BASE + "/roles/:roleId/move").handler(this::move);
         router.post(BASE + "/roles/:roleId/restart-budget/reset").handler(this::resetRestartBudget);
         router.post(BASE + "/safety-brake/release").handler(this::releaseSafetyBrake);

@@ -41,6 +41,9 @@ final class AdminJson {
         if (role.database() != null) {
             json.put("database", database(role.database()));
         }
+        if (role.gatewayPort() != null) {
+            json.put("gatewayPort", role.gatewayPort());
+        }
         if (role.plugin() != null) {
             json.put("plugin", plugin(role.plugin()));
         }

@@ -37,7 +37,7 @@ final class AdminRequests {
 
     /** {@code POST /roles}: the role's whole configuration. */
     record CreateRole(String roleId, List<String> servers, boolean forceHighestPriority, long failbackDelayMs,
-            DatabaseFields database, PluginFields plugin) {
+            DatabaseFields database, PluginFields plugin, Long gatewayPort) {
     }
 
     /** A database as sent: unchecked values, checked by {@link RoleEdits}. */
@@ -61,13 +61,14 @@ final class AdminRequests {
         Long delay = fields.optionalLong("failbackDelayMs");
         Fields database = fields.optionalObject("database");
         Fields plugin = fields.optionalObject("plugin");
+        Long gatewayPort = fields.optionalLong("gatewayPort");
         fields.rejectUnknown();
         DatabaseFields databaseFields = database == null ? null : database(database);
         PluginFields pluginFields = plugin == null ? null : plugin(plugin);
         reader.done();
         // By default a role stays where a failover put it, as in the vendor product.
         return new CreateRole(roleId, servers, force != null && force, delay == null ? 0 : delay, databaseFields,
-                pluginFields);
+                pluginFields, gatewayPort);
     }
 
     /** {@code POST /roles/{id}/servers}: the server to append. */
@@ -106,6 +107,16 @@ final class AdminRequests {
         DatabaseFields database = database(reader.root());
         reader.done();
         return database;
+    }
+
+    /** {@code PUT /roles/{id}/gateway-port}: the port (range checked by {@link RoleEdits}). */
+    static long gatewayPort(byte[] body) {
+        Reader reader = new Reader(body);
+        Fields fields = reader.root();
+        long port = fields.requiredLong("port");
+        fields.rejectUnknown();
+        reader.done();
+        return port;
     }
 
     /** {@code PUT /servers/{id}/maintenance}: on or off. */

@@ -36,7 +36,8 @@ final class RoleEdits {
     private static final Pattern ENVIRONMENT_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Set<String> PLUGIN_KINDS = Set.of("sample", "command");
     private static final List<String> FIELD_ORDER =
-            List.of("roleId", "serverId", "servers", "forceHighestPriority", "failbackDelayMs", "database", "plugin");
+            List.of("roleId", "serverId", "servers", "forceHighestPriority", "failbackDelayMs", "database", "plugin",
+                    "gatewayPort");
 
     private RoleEdits() {
     }
@@ -53,7 +54,7 @@ final class RoleEdits {
         PluginSpec plugin = request.plugin() == null ? null : plugin(request.plugin(), errors);
         RoleDefinition role = new RoleDefinition(request.roleId(), 1, request.servers(),
                 request.forceHighestPriority(), Duration.ofMillis(request.failbackDelayMs()), database, plugin, actor,
-                now);
+                now, gatewayPort(request.gatewayPort(), errors));
         check(null, role, registered, controlPlaneFailoverConfigured, errors);
         return role;
     }
@@ -132,7 +133,8 @@ final class RoleEdits {
         Duration delay = request.failbackDelayMs() == null ? role.failbackDelay()
                 : Duration.ofMillis(request.failbackDelayMs());
         return new RoleDefinition(role.roleId(), role.version(), role.servers(), request.forceHighestPriority(), delay,
-                role.database(), role.plugin(), role.updatedBy(), role.updatedAt());
+                role.database(), role.plugin(), role.updatedBy(), role.updatedAt(),
+                role.gatewayPort());
     }
 
     static RoleDefinition withDatabase(RoleDefinition role, DatabaseFields request) {
@@ -142,13 +144,37 @@ final class RoleEdits {
             throw rejected(role.roleId(), errors);
         }
         return new RoleDefinition(role.roleId(), role.version(), role.servers(), role.forceHighestPriority(),
-                role.failbackDelay(), database, role.plugin(), role.updatedBy(), role.updatedAt());
+                role.failbackDelay(), database, role.plugin(), role.updatedBy(), role.updatedAt(),
+                role.gatewayPort());
+    }
+
+    /** The gateway port set, or cleared with null. */
+    static RoleDefinition withGatewayPort(RoleDefinition role, Long port) {
+        List<ConfigError> errors = new ArrayList<>();
+        Integer gatewayPort = gatewayPort(port, errors);
+        if (!errors.isEmpty()) {
+            throw rejected(role.roleId(), errors);
+        }
+        return new RoleDefinition(role.roleId(), role.version(), role.servers(), role.forceHighestPriority(),
+                role.failbackDelay(), role.database(), role.plugin(), role.updatedBy(), role.updatedAt(), gatewayPort);
+    }
+
+    /** The gateway port, or null when absent or out of range (the problem added to {@code errors}). */
+    private static Integer gatewayPort(Long port, List<ConfigError> errors) {
+        if (port == null) {
+            return null;
+        }
+        if (port < 1 || port > 65535) {
+            errors.add(new ConfigError("gatewayPort", "must be between 1 and 65535, was " + port));
+            return null;
+        }
+        return port.intValue();
     }
 
     /** The same definition stamped with a new version, author and time, as it is to be stored. */
     static RoleDefinition stamped(RoleDefinition role, long version, String actor, Instant now) {
         return new RoleDefinition(role.roleId(), version, role.servers(), role.forceHighestPriority(),
-                role.failbackDelay(), role.database(), role.plugin(), actor, now);
+                role.failbackDelay(), role.database(), role.plugin(), actor, now, role.gatewayPort());
     }
 
     /** Whether two definitions configure the role the same way (version and who-and-when aside). */
@@ -158,7 +184,8 @@ final class RoleEdits {
                 && a.forceHighestPriority() == b.forceHighestPriority()
                 && a.failbackDelay().equals(b.failbackDelay())
                 && Objects.equals(a.database(), b.database())
-                && Objects.equals(a.plugin(), b.plugin());
+                && Objects.equals(a.plugin(), b.plugin())
+                && Objects.equals(a.gatewayPort(), b.gatewayPort());
     }
 
     /**
@@ -244,7 +271,8 @@ final class RoleEdits {
 
     private static RoleDefinition withServers(RoleDefinition role, List<String> servers) {
         return new RoleDefinition(role.roleId(), role.version(), servers, role.forceHighestPriority(),
-                role.failbackDelay(), role.database(), role.plugin(), role.updatedBy(), role.updatedAt());
+                role.failbackDelay(), role.database(), role.plugin(), role.updatedBy(), role.updatedAt(),
+                role.gatewayPort());
     }
 
     /** The database, or null with the problems added to {@code errors}. */

@@ -52,11 +52,13 @@ public final class PostgresRoleStore implements RoleStore {
     private static final ObjectMapper JSON = JsonMapper.builder().build();
     /** A registration racing a concurrent first registration of the same server is retried this often. */
     private static final int REGISTER_ATTEMPTS = 3;
+    /** SQLSTATE of a unique index violation. */
+    private static final String UNIQUE_VIOLATION = "23505";
 
     private static final String SELECT_ROLES = """
             SELECT r.role_id, r.version, r.force_highest_priority, r.failback_delay_ms,
                    r.database_server, r.database_host, r.database_port, r.plugin::text AS plugin,
-                   r.updated_by, r.updated_at,
+                   r.updated_by, r.updated_at, r.gateway_port,
                    ARRAY(SELECT s.server_id FROM placement.role_servers s
                          WHERE s.role_id = r.role_id ORDER BY s.position) AS servers
               FROM placement.roles r
@@ -297,6 +299,7 @@ public final class PostgresRoleStore implements RoleStore {
                     throw new RoleStoreException.Conflict("role " + stored.roleId() + " exists already");
                 }
             }
+            setGatewayPort(connection, stored);
             insertServers(connection, stored);
             return stored;
         });
@@ -326,6 +329,7 @@ public final class PostgresRoleStore implements RoleStore {
                     throw missingOrChanged(connection, stored.roleId(), expected);
                 }
             }
+            setGatewayPort(connection, stored);
             try (PreparedStatement delete = connection.prepareStatement(
                     "DELETE FROM placement.role_servers WHERE role_id = ?")) {
                 delete.setString(1, stored.roleId());
@@ -361,7 +365,7 @@ public final class PostgresRoleStore implements RoleStore {
         }
         return new RoleDefinition(role.roleId(), version, role.servers(), role.forceHighestPriority(),
                 role.failbackDelay(), role.database(), role.plugin(), role.updatedBy(),
-                role.updatedAt().truncatedTo(ChronoUnit.MICROS));
+                role.updatedAt().truncatedTo(ChronoUnit.MICROS), role.gatewayPort());
     }
 
     /** Binds force_highest_priority ... updated_at (8 parameters) from {@code first}. */
@@ -379,6 +383,46 @@ public final class PostgresRoleStore implements RoleStore {
         statement.setString(first + 5, role.plugin() == null ? null : pluginJson(role.plugin()));
         statement.setString(first + 6, role.updatedBy());
         statement.setObject(first + 7, timestamp(role.updatedAt()));
+    }
+
+    /**
+     * Stores the role's gateway port. A port another role has is a conflict naming that role; the unique index
+     * catches the race of two roles taking the same port at once.
+     */
+    private static void setGatewayPort(Connection connection, RoleDefinition role) throws SQLException {
+        Integer port = role.gatewayPort();
+        if (port != null) {
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT role_id FROM placement.roles WHERE gateway_port = ? AND role_id <> ?")) {
+                select.setInt(1, port);
+                select.setString(2, role.roleId());
+                try (ResultSet rows = select.executeQuery()) {
+                    if (rows.next()) {
+                        throw gatewayPortTaken(port, "role " + rows.getString(1));
+                    }
+                }
+            }
+        }
+        try (PreparedStatement update = connection.prepareStatement(
+                "UPDATE placement.roles SET gateway_port = ? WHERE role_id = ?")) {
+            if (port == null) {
+                update.setNull(1, Types.INTEGER);
+            } else {
+                update.setInt(1, port);
+            }
+            update.setString(2, role.roleId());
+            update.executeUpdate();
+        } catch (SQLException e) {
+            if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                throw gatewayPortTaken(port, "another role changed at the same moment");
+            }
+            throw e;
+        }
+    }
+
+    private static RoleStoreException gatewayPortTaken(Integer port, String holder) {
+        return new RoleStoreException.Conflict("gateway port " + port + " is already the gateway port of " + holder
+                + ": a gateway port belongs to one role");
     }
 
     private static void insertServers(Connection connection, RoleDefinition role) throws SQLException {
@@ -415,7 +459,8 @@ public final class PostgresRoleStore implements RoleStore {
                 database,
                 plugin == null ? null : plugin(roleId, plugin),
                 row.getString("updated_by"),
-                instant(row, "updated_at"));
+                instant(row, "updated_at"),
+                row.getObject("gateway_port", Integer.class));
     }
 
     private static ServerRecord server(ResultSet row) throws SQLException {

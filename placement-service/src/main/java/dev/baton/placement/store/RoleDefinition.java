@@ -18,6 +18,8 @@ import java.util.UUID;
  * @param database the remote database server; null until set
  * @param plugin how agents run the role; null means the built-in sample plugin
  * @param updatedBy who made the last change
+ * @param gatewayPort the port every gateway listens on for the role's clients (1 to 65535, unique among roles);
+ *     null when the role has none
  */
 public record RoleDefinition(
         String roleId,
@@ -28,7 +30,8 @@ public record RoleDefinition(
         DatabaseRef database,
         PluginSpec plugin,
         String updatedBy,
-        Instant updatedAt) {
+        Instant updatedAt,
+        Integer gatewayPort) {
 
     public RoleDefinition {
         Objects.requireNonNull(roleId, "roleId");
@@ -46,6 +49,6 @@ public record RoleDefinition(
     /** The event announcing this configuration on the config-events topic. */
     public RoleConfigured toEvent(UUID eventId, Instant occurredAt) {
         return new RoleConfigured(eventId, occurredAt, roleId, version, servers, forceHighestPriority,
-                failbackDelay.toMillis(), database, plugin, updatedBy);
+                failbackDelay.toMillis(), database, plugin, updatedBy, gatewayPort);
     }
 }

@@ -747,12 +747,43 @@ class AdminHttpApiIT {
     }
 
     @Test
+    void shouldSetMoveAndRemoveAGatewayPortAndRejectOneAnotherRoleHas() throws Exception {
+        Reply created = send(HttpMethod.POST, "/roles", newRole("ported", "srv-a").put("gatewayPort", 7101));
+        createRole("portless", "srv-a");
+
+        Reply taken = send(HttpMethod.POST, "/roles", newRole("copycat", "srv-a").put("gatewayPort", 7101));
+        Reply takenByPut = send(HttpMethod.PUT, "/roles/portless/gateway-port", new JsonObject().put("port", 7101));
+        Reply outOfRange = send(HttpMethod.PUT, "/roles/portless/gateway-port", new JsonObject().put("port", 70000));
+        Reply moved = send(HttpMethod.PUT, "/roles/ported/gateway-port", new JsonObject().put("port", 7102));
+        Reply freedTaken = send(HttpMethod.PUT, "/roles/portless/gateway-port", new JsonObject().put("port", 7101));
+        Reply removed = send(HttpMethod.DELETE, "/roles/ported/gateway-port", null);
+
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+        assertThat(created.json().getInteger("gatewayPort")).isEqualTo(7101);
+        assertApiError(taken, 409);
+        assertThat(taken.message()).isEqualTo("gateway port 7101 is already the gateway port of role ported: a gateway "
+                + "port belongs to one role");
+        assertThat(postgres.role("copycat")).isEmpty();
+        assertApiError(takenByPut, 409);
+        assertApiError(outOfRange, 422);
+        assertThat(outOfRange.validationErrors()).containsExactly("gatewayPort: must be between 1 and 65535, was 70000");
+        assertThat(moved.json().getInteger("gatewayPort")).isEqualTo(7102);
+        assertThat(freedTaken.json().getInteger("gatewayPort")).isEqualTo(7101);
+        assertThat(removed.json().containsKey("gatewayPort")).isFalse();
+        assertThat(awaitConfigured("ported", 1).gatewayPort()).isEqualTo(7101);
+        assertThat(awaitConfigured("ported", 2).gatewayPort()).isEqualTo(7102);
+        assertThat(awaitConfigured("ported", 3).gatewayPort()).isNull();
+        assertThat(awaitConfigured("portless", 2).gatewayPort()).isEqualTo(7101);
+    }
+
+    @Test
     void shouldAnswer409WhenAnotherChangeOfTheRoleCameFirst() throws Exception {
         createRole("racing", "srv-a", "srv-b");
         store.beforeNextUpdate(() -> {
             RoleDefinition current = postgres.role("racing").orElseThrow();
             postgres.update(new RoleDefinition("racing", 2, List.of("srv-b", "srv-a"), current.forceHighestPriority(),
-                    current.failbackDelay(), current.database(), current.plugin(), "other-instance", Instant.now()));
+                    current.failbackDelay(), current.database(), current.plugin(), "other-instance", Instant.now(),
+                    current.gatewayPort()));
         });
 
         Reply reply = send(HttpMethod.PUT, "/roles/racing/failback", new JsonObject().put("forceHighestPriority", true));

@@ -39,7 +39,7 @@ class AdminRequestsTest {
         assertThat(role).isEqualTo(new CreateRole("billing", List.of("srv-a", "srv-b"), true, 60000,
                 new DatabaseFields("DB1\\SQLEXPRESS", "db1.corp.example", 1433),
                 new PluginFields("command", List.of("/opt/billing/run", "--port", "{port}"), Map.of("LOG_LEVEL", "info"),
-                        47001L)));
+                        47001L), null));
     }
 
     @Test
@@ -103,7 +103,7 @@ class AdminRequestsTest {
                 "field 'roleId' must be a string, was the number 5",
                 "field 'forceHighestPriority' must be true or false, was the string \"yes\"",
                 "unknown field 'color'; known fields: roleId, servers, forceHighestPriority, failbackDelayMs, "
-                        + "database, plugin");
+                        + "database, plugin, gatewayPort");
     }
 
     @Test

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 class IfMatchTest {
     private static final RoleDefinition AT_4 = new RoleDefinition("billing", 4, List.of("srv-a"), false,
-            Duration.ZERO, null, null, "alice", Instant.parse("2025-03-14T09:26:53Z"));
+            Duration.ZERO, null, null, "alice", Instant.parse("2025-03-14T09:26:53Z"), null);
 
     @Test
     void shouldLetAChangeThroughWithoutTheHeaderOrWithTheCurrentVersionOrAStar() {

@@ -33,7 +33,7 @@ class RoleEditsTest {
 
     private static RoleDefinition role(String... servers) {
         return new RoleDefinition("billing", 3, List.of(servers), false, Duration.ofSeconds(30),
-                new DatabaseRef("DB1\\SQLEXPRESS", "db1.corp.example", 1433), null, "alice", NOW);
+                new DatabaseRef("DB1\\SQLEXPRESS", "db1.corp.example", 1433), null, "alice", NOW, null);
     }
 
     private static ApiException rejection(Runnable edit) {
@@ -41,7 +41,7 @@ class RoleEditsTest {
     }
 
     private static CreateRole create(List<String> servers, DatabaseFields database) {
-        return new CreateRole("billing", servers, false, 0, database, null);
+        return new CreateRole("billing", servers, false, 0, database, null, null);
     }
 
     @Test
@@ -187,19 +187,30 @@ class RoleEditsTest {
         assertThat(created.updatedBy()).isEqualTo("admin-api");
 
         ApiException e = rejection(() -> RoleEdits.create(new CreateRole("bad id", List.of("srv-main", "srv-main"),
-                false, -5, new DatabaseFields("DB1", "db1", 0), null), "admin-api", NOW, REGISTERED, false));
+                false, -5, new DatabaseFields("DB1", "db1", 0), null, 0L), "admin-api", NOW, REGISTERED, false));
 
         assertThat(e.validationErrors()).extracting(error -> error.substring(0, error.indexOf(':')))
-                .containsExactly("roleId", "servers[0]", "servers[1]", "failbackDelayMs", "database.port");
+                .containsExactly("roleId", "servers[0]", "servers[1]", "failbackDelayMs", "database.port", "gatewayPort");
+    }
+
+    @Test
+    void shouldSetAndClearTheGatewayPortWithinItsRange() {
+        RoleDefinition ported = RoleEdits.withGatewayPort(role("srv-a"), 7001L);
+
+        assertThat(ported.gatewayPort()).isEqualTo(7001);
+        assertThat(RoleEdits.sameConfiguration(ported, role("srv-a"))).isFalse();
+        assertThat(RoleEdits.withGatewayPort(ported, null).gatewayPort()).isNull();
+        assertThat(rejection(() -> RoleEdits.withGatewayPort(ported, 0L)).validationErrors())
+                .containsExactly("gatewayPort: must be between 1 and 65535, was 0");
     }
 
     @Test
     void shouldCheckThePlugin() {
         ApiException e = rejection(() -> RoleEdits.create(new CreateRole("billing", List.of("srv-a"), false, 0, null,
-                new PluginFields("binary", List.of(), Map.of("BAD-NAME", "x"), 70000L)), "admin-api", NOW, REGISTERED,
+                new PluginFields("binary", List.of(), Map.of("BAD-NAME", "x"), 70000L), null), "admin-api", NOW, REGISTERED,
                 false));
         ApiException noCommand = rejection(() -> RoleEdits.create(new CreateRole("billing", List.of("srv-a"), false, 0,
-                null, new PluginFields("command", List.of(), Map.of(), null)), "admin-api", NOW, REGISTERED, false));
+                null, new PluginFields("command", List.of(), Map.of(), null), null), "admin-api", NOW, REGISTERED, false));
 
         assertThat(e.validationErrors()).containsExactly(
                 "plugin.kind: must be 'sample' (the built-in plugin) or 'command' (an executable), was 'binary'",
@@ -207,7 +218,7 @@ class RoleEditsTest {
                 "plugin.port: must be between 0 and 65535, was 70000");
         assertThat(noCommand.validationErrors()).hasSize(1).first().asString().startsWith("plugin.command: ");
         assertThat(RoleEdits.create(new CreateRole("billing", List.of("srv-a"), false, 0, null,
-                new PluginFields("command", List.of("/opt/run", "{port}"), Map.of("LOG", "info"), 47001L)),
+                new PluginFields("command", List.of("/opt/run", "{port}"), Map.of("LOG", "info"), 47001L), null),
                 "admin-api", NOW, REGISTERED, false).plugin())
                 .isEqualTo(new PluginSpec("command", List.of("/opt/run", "{port}"), Map.of("LOG", "info"), 47001));
     }

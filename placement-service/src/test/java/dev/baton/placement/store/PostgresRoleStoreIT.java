@@ -52,7 +52,7 @@ class PostgresRoleStoreIT {
         config.setPassword(testDatabase.password());
         config.setMaximumPoolSize(8);
         dataSource = new HikariDataSource(config);
-        assertThat(PostgresRoleStore.migrate(dataSource)).isEqualTo(1);
+        assertThat(PostgresRoleStore.migrate(dataSource)).isEqualTo(2);
         store = new PostgresRoleStore(dataSource, Clock.fixed(MAINTENANCE_AT, ZoneOffset.UTC));
     }
 
@@ -67,7 +67,7 @@ class PostgresRoleStoreIT {
         return new RoleDefinition(roleId, version, servers, true, Duration.ofSeconds(60),
                 new DatabaseRef("DB1\\SQLEXPRESS", "db1.corp.example", 1433),
                 new PluginSpec("command", List.of("/opt/run", "{port}"), Map.of("LOG_LEVEL", "info"), 47001),
-                "alice", T0);
+                "alice", T0, null);
     }
 
     @Test
@@ -98,7 +98,7 @@ class PostgresRoleStoreIT {
     @Test
     void shouldStoreARoleWithoutDatabaseOrPlugin() {
         RoleDefinition bare = new RoleDefinition("bare-1", 1, List.of("srv-a"), false, Duration.ZERO, null, null,
-                "alice", T0);
+                "alice", T0, null);
 
         store.create(bare);
 
@@ -106,6 +106,23 @@ class PostgresRoleStoreIT {
         assertThat(read.database()).isNull();
         assertThat(read.plugin()).isNull();
         assertThat(read.failbackDelay()).isZero();
+    }
+
+    @Test
+    void shouldStoreAGatewayPortAndRefuseItToASecondRole() {
+        RoleDefinition first = new RoleDefinition("port-1", 1, List.of("srv-a"), false, Duration.ZERO, null, null,
+                "alice", T0, 7201);
+        RoleDefinition second = new RoleDefinition("port-2", 1, List.of("srv-a"), false, Duration.ZERO, null, null,
+                "alice", T0, 7201);
+
+        store.create(first);
+
+        assertThat(store.role("port-1").orElseThrow().gatewayPort()).isEqualTo(7201);
+        assertThatThrownBy(() -> store.create(second))
+                .isInstanceOf(RoleStoreException.Conflict.class)
+                .hasMessage("gateway port 7201 is already the gateway port of role port-1: a gateway port belongs to "
+                        + "one role");
+        assertThat(store.role("port-2")).isEmpty();
     }
 
     @Test

@@ -4,9 +4,11 @@ import dev.baton.events.BatonEvent;
 import dev.baton.events.EventCodec;
 import dev.baton.events.EventDecodingException;
 import dev.baton.events.RoleAssignment;
+import dev.baton.events.RoleConfigured;
 import dev.baton.events.RoleEvent;
 import dev.baton.events.Topic;
 import dev.baton.gateway.GatewayMetrics;
+import dev.baton.gateway.routing.ListenerPlan;
 import dev.baton.runtime.kafka.KafkaSettings;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,7 +27,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads what the gateway routes by, on a thread of its own: every partition of {@code role-assignments} from the
- * beginning (compacted: the present assignment of every role) and of {@code role-events} from its end at start-up.
+ * beginning (compacted: the present assignment of every role) and of {@code role-events} from its end at start-up;
+ * and every partition of {@code config-events} from the beginning (compacted: the present configuration of every
+ * role), of which the gateway needs each role's {@code gatewayPort}.
  * No consumer group: every gateway reads everything, and nothing is committed because the state is rebuilt from the
  * compacted topic at every start.
  *
@@ -49,6 +53,11 @@ public final class KafkaRouteFeed implements AutoCloseable {
         void events(List<BatonEvent> events);
 
         void assignmentsRead();
+
+        /** The gateway ports of roles whose configuration was read, in order; a tombstone is a null port. */
+        void gatewayPorts(List<ListenerPlan.RolePort> ports);
+
+        void configRead();
     }
 
     private final KafkaSettings settings;
@@ -105,23 +114,38 @@ public final class KafkaRouteFeed implements AutoCloseable {
     private void consume(KafkaConsumer<String, byte[]> kafka) {
         String assignmentsTopic = settings.topic(Topic.ROLE_ASSIGNMENTS);
         String eventsTopic = settings.topic(Topic.ROLE_EVENTS);
+        String configTopic = settings.topic(Topic.CONFIG_EVENTS);
         List<TopicPartition> assignments = partitions(kafka, assignmentsTopic);
         List<TopicPartition> events = partitions(kafka, eventsTopic);
+        List<TopicPartition> config = partitions(kafka, configTopic);
         List<TopicPartition> all = new ArrayList<>(assignments);
         all.addAll(events);
+        all.addAll(config);
         kafka.assign(all);
         kafka.seekToEnd(events);
         // position() resolves the lazy seek now, before the assignments are read: no gap at start-up.
         events.forEach(kafka::position);
         kafka.seekToBeginning(assignments);
+        kafka.seekToBeginning(config);
         Map<TopicPartition, Long> assignmentsEnd = kafka.endOffsets(assignments);
+        Map<TopicPartition, Long> configEnd = kafka.endOffsets(config);
         boolean assignmentsRead = false;
-        LOG.info("Route feed reading {} from the beginning ({} records at most) and {} from its end",
-                assignmentsTopic, assignmentsEnd.values().stream().mapToLong(Long::longValue).sum(), eventsTopic);
+        boolean configRead = false;
+        LOG.info("Route feed reading {} and {} from the beginning ({} and {} records at most) and {} from its end",
+                assignmentsTopic, configTopic, assignmentsEnd.values().stream().mapToLong(Long::longValue).sum(),
+                configEnd.values().stream().mapToLong(Long::longValue).sum(), eventsTopic);
         while (stopping.getCount() > 0) {
             ConsumerRecords<String, byte[]> records = kafka.poll(POLL);
             List<BatonEvent> batch = new ArrayList<>(records.count());
+            List<ListenerPlan.RolePort> ports = new ArrayList<>();
             for (ConsumerRecord<String, byte[]> record : records) {
+                if (record.topic().equals(configTopic)) {
+                    ListenerPlan.RolePort port = gatewayPort(record);
+                    if (port != null) {
+                        ports.add(port);
+                    }
+                    continue;
+                }
                 BatonEvent event = decode(record, assignmentsTopic);
                 if (event != null) {
                     batch.add(event);
@@ -130,24 +154,45 @@ public final class KafkaRouteFeed implements AutoCloseable {
             if (!batch.isEmpty()) {
                 listener.events(batch);
             }
+            if (!ports.isEmpty()) {
+                listener.gatewayPorts(ports);
+            }
             if (!assignmentsRead && reached(kafka, assignmentsEnd)) {
                 assignmentsRead = true;
                 listener.assignmentsRead();
             }
+            if (!configRead && reached(kafka, configEnd)) {
+                configRead = true;
+                listener.configRead();
+            }
         }
     }
 
+    /** The role's gateway port from a config-events record; a tombstone (the role deleted) has none. */
+    private ListenerPlan.RolePort gatewayPort(ConsumerRecord<String, byte[]> record) {
+        if (record.value() == null) {
+            return record.key() == null ? null : ListenerPlan.RolePort.deleted(record.key());
+        }
+        RoleConfigured configured = decode(record, RoleConfigured.class);
+        return configured == null ? null
+                : new ListenerPlan.RolePort(configured.roleId(), configured.gatewayPort(), configured.version());
+    }
+
     private BatonEvent decode(ConsumerRecord<String, byte[]> record, String assignmentsTopic) {
-        boolean assignment = record.topic().equals(assignmentsTopic);
         if (record.value() == null) {
             // A tombstone: the role's assignment was deleted from the compacted topic. Nothing to route by.
             LOG.info("Route feed: {}-{}@{} key={} is a tombstone; ignored", record.topic(), record.partition(),
                     record.offset(), record.key());
             return null;
         }
+        return record.topic().equals(assignmentsTopic) ? decode(record, RoleAssignment.class)
+                : decode(record, RoleEvent.class);
+    }
+
+    /** The record's event, or null (one warning, counted) when it cannot be decoded as {@code expected}. */
+    private <T extends BatonEvent> T decode(ConsumerRecord<String, byte[]> record, Class<T> expected) {
         try {
-            return assignment ? codec.decode(record.value(), RoleAssignment.class)
-                    : codec.decode(record.value(), RoleEvent.class);
+            return codec.decode(record.value(), expected);
         } catch (EventDecodingException e) {
             metrics.recordSkipped();
             LOG.warn("Route feed skipped {}-{}@{} key={}: {}", record.topic(), record.partition(), record.offset(),

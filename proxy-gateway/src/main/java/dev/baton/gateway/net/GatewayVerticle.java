@@ -5,6 +5,7 @@ import dev.baton.gateway.GatewayMetrics;
 import dev.baton.gateway.GatewaySettings;
 import dev.baton.gateway.RoleRoute;
 import dev.baton.gateway.connection.ClientConnectionState;
+import dev.baton.gateway.routing.ListenerPlan;
 import dev.baton.gateway.routing.Route;
 import dev.baton.gateway.routing.RouteTable;
 import dev.baton.gateway.routing.RouteUpdate;
@@ -46,8 +47,10 @@ public final class GatewayVerticle extends VerticleBase {
     private final Map<String, RoleProxy> roles = new LinkedHashMap<>();
     private final Map<String, Integer> boundPorts = new ConcurrentHashMap<>();
     private RouteTable table;
+    private volatile ConfiguredListeners configured;
     private volatile boolean listening;
     private volatile boolean assignmentsRead;
+    private volatile boolean configRead;
 
     private volatile int httpPort = -1;
 
@@ -62,7 +65,7 @@ public final class GatewayVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        table = new RouteTable(settings.routes().stream().map(RoleRoute::roleId).toList());
+        table = RouteTable.everyRole(settings.routes().stream().map(RoleRoute::roleId).toList());
         NetClientOptions clientOptions = new NetClientOptions()
                 .setConnectTimeout((int) settings.connectTimeout().toMillis())
                 .setTcpNoDelay(true)
@@ -77,6 +80,12 @@ public final class GatewayVerticle extends VerticleBase {
             roles.put(route.roleId(), role);
             bound.add(role.listen(settings.listenHost()).onSuccess(port -> boundPorts.put(route.roleId(), port)));
         }
+        Map<String, Integer> staticPorts = new LinkedHashMap<>();
+        settings.routes().forEach(route -> staticPorts.put(route.roleId(), route.port()));
+        configured = new ConfiguredListeners(context, new ListenerPlan(staticPorts), roles, boundPorts,
+                settings.listenHost(),
+                (roleId, port) -> new RoleProxy(new RoleRoute(roleId, port, null, settings.inFlight()),
+                        table.route(roleId), shared, metrics.role(roleId)));
         Router router = GatewayHttpApi.router(vertx, GatewaySettings.SERVICE, settings.apiToken(), registry,
                 this::readiness, this::routesJson);
         Future<?> http = vertx.createHttpServer().requestHandler(router)
@@ -86,10 +95,7 @@ public final class GatewayVerticle extends VerticleBase {
         all.add(http);
         return Future.all(all).onSuccess(done -> {
             listening = true;
-            StringBuilder ports = new StringBuilder();
-            roles.values().forEach(role -> ports.append(ports.length() == 0 ? "" : ", ").append(role.roleId())
-                    .append(" on ").append(settings.listenHost()).append(':').append(role.actualPort()));
-            LOG.info("Gateway {} listening: {}; admin and metrics on {}:{}", settings.gatewayId(), ports,
+            LOG.info("Gateway {} listening: {}; admin and metrics on {}:{}", settings.gatewayId(), listenersText(),
                     settings.httpHost(), httpPort);
         });
     }
@@ -118,16 +124,44 @@ public final class GatewayVerticle extends VerticleBase {
         });
     }
 
+    /** Hands the gateway ports read from the roles' configuration to the event loop, in order. Any thread. */
+    public void dispatchGatewayPorts(List<ListenerPlan.RolePort> ports) {
+        context.runOnContext(v -> configured.apply(ports));
+    }
+
+    /**
+     * Records, after the ports dispatched before it, that the configuration was read to its end, once the listeners
+     * it asks for are open (or failed): a ready gateway listens for every configured role. Any thread.
+     */
+    public void dispatchConfigRead() {
+        context.runOnContext(v -> configured.whenSettled(() -> {
+            if (!configRead) {
+                configRead = true;
+                LOG.info("Role configuration read to its end; listeners: {}{}", listenersText(),
+                        configured.problems().isEmpty() ? "" : "; without a listener: " + configured.problems());
+            }
+        }));
+    }
+
+    private String listenersText() {
+        StringBuilder ports = new StringBuilder();
+        roles.values().forEach(role -> ports.append(ports.length() == 0 ? "" : ", ").append(role.roleId())
+                .append(" on ").append(settings.listenHost()).append(':').append(role.actualPort()));
+        return ports.toString();
+    }
+
     private void onEvents(List<BatonEvent> events) {
         for (BatonEvent event : events) {
             RouteUpdate update = table.apply(event, clock.instant());
-            log(update);
-            if (update instanceof RouteUpdate.Ignored) {
-                continue;
-            }
-            RoleProxy role = roles.get(roleOf(update));
+            RoleProxy role = update instanceof RouteUpdate.Ignored ? null : roles.get(roleOf(update));
             if (role != null) {
+                log(update);
                 role.onRouteUpdate(update);
+            } else if (update instanceof RouteUpdate.Ignored) {
+                log(update);
+            } else {
+                // The table follows roles without a listener too (one may open later): their moves are not news here.
+                LOG.debug("{}", update.why());
             }
         }
     }
@@ -155,13 +189,23 @@ public final class GatewayVerticle extends VerticleBase {
         }
     }
 
-    /** Ready once every role port is bound and the assignments were read to their end. Any thread. */
+    /**
+     * Ready once every static route's port is bound and the assignments and the roles' configuration were read to
+     * their end. A role whose configured port could not be bound is listed with the reason but does not make the
+     * gateway unready: its other roles are served. Any thread.
+     */
     public Readiness readiness() {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("gatewayId", settings.gatewayId());
         details.put("listening", listening);
         details.put("assignmentsRead", assignmentsRead);
-        return listening && assignmentsRead ? Readiness.ready(details) : Readiness.notReady(details);
+        details.put("configRead", configRead);
+        ConfiguredListeners listeners = configured;
+        Map<String, String> problems = listeners == null ? Map.of() : listeners.problems();
+        if (!problems.isEmpty()) {
+            details.put("listenerProblems", problems);
+        }
+        return listening && assignmentsRead && configRead ? Readiness.ready(details) : Readiness.notReady(details);
     }
 
     /** The port of the admin server, or -1 before it is bound. Any thread. */
@@ -207,7 +251,8 @@ public final class GatewayVerticle extends VerticleBase {
             }
             out.add(new JsonObject()
                     .put("roleId", role.roleId())
-                    .put("port", role.actualPort())
+                    .put("port", role.actualPort() < 0 ? null : role.actualPort())
+                    .put("problem", configured.problem(role.roleId()))
                     .put("epoch", route.epoch() < 0 ? null : route.epoch())
                     .put("server", route.serverId())
                     .put("upstream", route.endpoint() == null ? null : route.endpoint().toString())

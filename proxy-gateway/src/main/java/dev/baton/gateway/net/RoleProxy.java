@@ -55,16 +55,31 @@ final class RoleProxy {
         this.ledger = new SwitchLedger(config.roleId(), shared.policy().switchTimeout().toMillis());
     }
 
-    /** Binds the role's port on {@code host}; completes with the port bound. */
+    /** Binds the role's configured port on {@code host}; completes with the port bound. */
     Future<Integer> listen(String host) {
+        return listen(host, config.port());
+    }
+
+    /**
+     * Binds {@code port} on {@code host} (the port of the role's configuration, which may differ from the one it was
+     * created with); completes with the port bound. Call without a listener only.
+     */
+    Future<Integer> listen(String host, int port) {
         NetServerOptions options = new NetServerOptions().setTcpNoDelay(true).setTcpKeepAlive(true);
         return shared.vertx().createNetServer(options)
                 .connectHandler(this::accept)
-                .listen(config.port(), host)
+                .listen(port, host)
                 .map(bound -> {
                     server = bound;
                     return bound.actualPort();
                 });
+    }
+
+    /** Stops accepting clients on the role's port; completes once the port is released. */
+    Future<Void> closeListener() {
+        NetServer current = server;
+        server = null;
+        return current == null ? Future.succeededFuture() : current.close();
     }
 
     private void accept(NetSocket socket) {
@@ -141,10 +156,6 @@ final class RoleProxy {
 
     String roleId() {
         return config.roleId();
-    }
-
-    int configuredPort() {
-        return config.port();
     }
 
     int actualPort() {

@@ -38,15 +38,30 @@ import java.util.Map;
  */
 public final class RouteTable {
     private final Map<String, Route> routes = new LinkedHashMap<>();
+    private final boolean everyRole;
 
     /** A table serving exactly {@code roleIds}; events about other roles are ignored. */
     public RouteTable(Collection<String> roleIds) {
+        this(roleIds, false);
+    }
+
+    /**
+     * A table following every role it hears of, the {@code roleIds} first: a role may get a listener from its
+     * configuration at any time, and then needs the route its assignments already gave it.
+     */
+    public static RouteTable everyRole(Collection<String> roleIds) {
+        return new RouteTable(roleIds, true);
+    }
+
+    private RouteTable(Collection<String> roleIds, boolean everyRole) {
         roleIds.forEach(roleId -> routes.put(roleId, Route.unknown(roleId)));
+        this.everyRole = everyRole;
     }
 
     /** The route of {@code roleId}, or null when the gateway does not serve it. */
     public Route route(String roleId) {
-        return routes.get(roleId);
+        Route route = routes.get(roleId);
+        return route == null && everyRole ? Route.unknown(roleId) : route;
     }
 
     /** Every route, in the order the roles were configured. */
@@ -67,7 +82,7 @@ public final class RouteTable {
         } else {
             return new RouteUpdate.Ignored(null, event.type().wireName() + " does not route anything", false);
         }
-        Route route = routes.get(roleId);
+        Route route = route(roleId);
         if (route == null) {
             return new RouteUpdate.Ignored(roleId, roleId + ": not served by this gateway, " + event.type().wireName()
                     + " ignored", false);

@@ -31,13 +31,18 @@ final class GatewayFixture implements AutoCloseable {
         this.gateway = gateway;
     }
 
-    /** Starts a gateway serving {@code roles}, with {@code overrides} on top of the test defaults; waits for ready. */
+    /**
+     * Starts a gateway with a static route on a free port for each of {@code roles} (none: every listener comes from
+     * the roles' configuration), with {@code overrides} on top of the test defaults; waits for ready.
+     */
     static GatewayFixture start(TestKafka kafka, List<String> roles, Map<String, String> overrides) throws Exception {
         Map<String, String> values = new HashMap<>();
         values.put("kafka.bootstrap.servers", kafka.bootstrapServers());
         values.put("kafka.topic.namespace", kafka.namespace());
         values.put("gateway.id", "gw-it");
-        values.put("routes", roles.stream().map(role -> role + ":0").collect(Collectors.joining(",")));
+        if (!roles.isEmpty()) {
+            values.put("routes", roles.stream().map(role -> role + ":0").collect(Collectors.joining(",")));
+        }
         values.put("listen.host", "127.0.0.1");
         values.put("http.host", "127.0.0.1");
         values.put("http.port", "0");
