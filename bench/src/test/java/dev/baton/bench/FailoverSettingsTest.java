@@ -55,7 +55,7 @@ class FailoverSettingsTest {
         Map<String, String> agent = FailoverSettings.effective(Service.AGENT, settings.apply(Service.AGENT,
                 probe.get(Service.AGENT)));
         assertThat(agent).containsEntry("lease", "300ms").containsEntry("heartbeat.interval", "100ms");
-        FailoverSettings tooLong = parse(List.of("lease=800ms"), Map.of());
+        FailoverSettings tooLong = parse(List.of("lease=1200ms"), Map.of());
         assertThatThrownBy(() -> FailoverSettings.effective(Service.AGENT, tooLong.apply(Service.AGENT,
                 probe.get(Service.AGENT)))).hasMessageContaining("must be shorter than placement.failure.timeout");
     }
