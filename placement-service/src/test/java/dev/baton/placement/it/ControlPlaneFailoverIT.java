@@ -53,23 +53,36 @@ class ControlPlaneFailoverIT {
         return agent;
     }
 
+    /**
+     * How long an election outcome must hold before a test relies on it. Instances started together may both claim
+     * a term for a moment (the rules resolve it within a few leader timeouts of 700 ms); a test that asserts who
+     * leads waits until that is over.
+     */
+    private static final Duration SETTLED = Duration.ofSeconds(3);
+
     private static PlacementProcess awaitLeader(List<PlacementProcess> instances) {
-        return Await.until("one instance leads", TIMEOUT, () -> {
+        return Await.untilStable("one instance leads", TIMEOUT, SETTLED, () -> {
             List<PlacementProcess> leaders = instances.stream().filter(PlacementProcess::alive)
                     .filter(PlacementProcess::leads).toList();
             return leaders.size() == 1 ? leaders.get(0) : null;
-        }, leader -> leader != null);
+        });
     }
 
-    /** Waits until one instance leads and the other names it as the leader: [leader, standby]. */
+    /** Waits until one instance leads and the other names it as the leader, settled: [leader, standby]. */
     private static List<PlacementProcess> awaitLeaderAndStandby(PlacementProcess first, PlacementProcess second) {
-        return Await.until("one leads and the other follows it", TIMEOUT, () -> {
-            PlacementProcess leading = first.leads() ? first : second.leads() ? second : null;
-            PlacementProcess other = leading == first ? second : first;
-            return leading != null
-                    && other.readiness().contains("\"leaderId\":\"" + leading.instanceId() + "\"")
-                    ? List.of(leading, other) : null;
-        }, found -> found != null);
+        return Await.untilStable("one leads and the other follows it", TIMEOUT, SETTLED, () -> {
+            String firstReady = first.readiness();
+            String secondReady = second.readiness();
+            boolean firstLeads = firstReady.contains("\"leader\":true");
+            boolean secondLeads = secondReady.contains("\"leader\":true");
+            if (firstLeads == secondLeads) {
+                return null;
+            }
+            PlacementProcess leading = firstLeads ? first : second;
+            String otherReady = firstLeads ? secondReady : firstReady;
+            return otherReady.contains("\"leaderId\":\"" + leading.instanceId() + "\"")
+                    ? List.of(leading, firstLeads ? second : first) : null;
+        });
     }
 
     private static AdminClient admin(PlacementProcess instance) {
