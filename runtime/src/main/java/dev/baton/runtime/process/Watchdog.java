@@ -1,6 +1,8 @@
 package dev.baton.runtime.process;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,6 +26,15 @@ import java.util.Locale;
  * process with {@code ProcessBuilder.Redirect.PIPE} for standard input and keep that stream open while the child
  * should live. Signalling the group ({@code kill 0}) cannot hit an unrelated process: the watcher is a member of
  * the group for as long as it runs, so its id cannot be reused meanwhile.
+ *
+ * <h2>Dead-man deadline</h2>
+ * A parent that is alive but frozen (SIGSTOP, a long GC pause, a starved CPU, a hung disk) keeps its pipe open, so
+ * end-of-file never comes. {@link #argvWithDeadline} adds a deadline: the parent writes a {@linkplain #renew
+ * renewal} (the seconds the child may still run) as often as it likes, and when no renewal arrives before the
+ * current one runs out the watcher sends SIGTERM to the group, waits the shorter {@code deadlineGrace}, and sends
+ * SIGKILL. The heartbeat-agent renews with what is left of its lease, so a frozen agent's plugins end when its
+ * lease would have run out, before the placement may start them elsewhere. This watcher runs in {@code bash}
+ * ({@code read -t} with fractions of a second); a plain watchdog needs only {@code /bin/sh}.
  */
 public final class Watchdog {
     /** {@code $1}: the grace in seconds; the rest: the command. */
@@ -40,7 +51,31 @@ public final class Watchdog {
             ") <&3 &",
             "exec \"$@\" </dev/null 3<&-");
 
+    /** {@code $1}: the grace after end-of-file; {@code $2}: the grace after a missed deadline; {@code $3}: the first deadline in seconds; the rest: the command. */
+    static final String DEADLINE_SCRIPT = String.join("\n",
+            "grace=\"$1\"; fence=\"$2\"; left=\"$3\"; shift 3",
+            "exec 3<&0",
+            "(",
+            "  trap '' TERM INT HUP",
+            "  wait_for=\"$grace\"",
+            "  while :; do",
+            "    read -r -t \"$left\" next; status=$?",
+            "    if [ $status -eq 0 ]; then left=\"$next\"; continue; fi",
+            // Above 128: the deadline passed (a frozen parent); otherwise end-of-file (a stop or the parent's death).
+            "    if [ $status -gt 128 ]; then wait_for=\"$fence\"; fi",
+            "    break",
+            "  done",
+            "  kill -TERM 0 2>/dev/null",
+            "  sleep \"$wait_for\"",
+            "  kill -KILL 0 2>/dev/null",
+            ") <&3 &",
+            "exec \"$@\" </dev/null 3<&-");
+
+    /** The shortest deadline written: {@code read -t 0} would only test for input instead of waiting. */
+    private static final Duration SHORTEST_DEADLINE = Duration.ofMillis(1);
+
     private static final List<Path> SETSID = List.of(Path.of("/usr/bin/setsid"), Path.of("/bin/setsid"));
+    private static final List<Path> BASH = List.of(Path.of("/bin/bash"), Path.of("/usr/bin/bash"));
 
     private Watchdog() {
     }
@@ -55,11 +90,49 @@ public final class Watchdog {
      */
     public static List<String> argv(String label, Duration grace, List<String> command, String purpose)
             throws IOException {
-        Path setsid = SETSID.stream().filter(Files::isExecutable).findFirst()
-                .orElseThrow(() -> new IOException("setsid (util-linux) not found in " + SETSID + ": " + purpose));
-        List<String> argv = new ArrayList<>(List.of(setsid.toString(), "/bin/sh", "-c", SCRIPT, label,
-                String.format(Locale.ROOT, "%.3f", grace.toMillis() / 1000.0)));
+        List<String> argv = new ArrayList<>(List.of(setsid(purpose).toString(), "/bin/sh", "-c", SCRIPT, label,
+                seconds(grace)));
         argv.addAll(command);
         return argv;
+    }
+
+    /**
+     * The argument vector that runs {@code command} under a watchdog with a dead-man deadline: besides the parent's
+     * death or stop (end-of-file, then {@code grace}), the group is ended when no {@link #renew renewal} arrives in
+     * time (then {@code deadlineGrace} between SIGTERM and SIGKILL).
+     *
+     * @param firstDeadline how long the child may run before the first renewal
+     * @throws IOException when {@code setsid} (util-linux) or {@code bash} is not installed
+     */
+    public static List<String> argvWithDeadline(String label, Duration grace, Duration deadlineGrace,
+            Duration firstDeadline, List<String> command, String purpose) throws IOException {
+        Path bash = BASH.stream().filter(Files::isExecutable).findFirst()
+                .orElseThrow(() -> new IOException("bash not found in " + BASH + ": " + purpose));
+        List<String> argv = new ArrayList<>(List.of(setsid(purpose).toString(), bash.toString(), "-c",
+                DEADLINE_SCRIPT, label, seconds(grace), seconds(deadlineGrace), seconds(atLeast(firstDeadline))));
+        argv.addAll(command);
+        return argv;
+    }
+
+    /**
+     * Moves the deadline of a watchdog started by {@link #argvWithDeadline} to {@code left} from now. Throws when the
+     * watcher is gone (the group ended).
+     */
+    public static void renew(OutputStream lifeline, Duration left) throws IOException {
+        lifeline.write((seconds(atLeast(left)) + "\n").getBytes(StandardCharsets.US_ASCII));
+        lifeline.flush();
+    }
+
+    private static Duration atLeast(Duration left) {
+        return left.compareTo(SHORTEST_DEADLINE) < 0 ? SHORTEST_DEADLINE : left;
+    }
+
+    private static Path setsid(String purpose) throws IOException {
+        return SETSID.stream().filter(Files::isExecutable).findFirst()
+                .orElseThrow(() -> new IOException("setsid (util-linux) not found in " + SETSID + ": " + purpose));
+    }
+
+    private static String seconds(Duration duration) {
+        return String.format(Locale.ROOT, "%.3f", duration.toMillis() / 1000.0);
     }
 }
