@@ -123,7 +123,8 @@ public final class HeartbeatAgent implements AutoCloseable {
                 AgentSettings.SERVICE + "-" + settings.serverId());
         this.plugins = new PluginHost(new PluginHost.Settings(settings.serverId(), settings.advertisedHost(),
                 settings.pluginWorkDir(), settings.pluginStartTimeout(), settings.pluginCheckInterval(),
-                settings.pluginStopGrace()), new PluginOutcomes());
+                settings.pluginStopGrace()), new PluginHost.Deadlines(this::pluginDeadline, settings.fenceStopGrace()),
+                new PluginOutcomes());
         this.heartbeats = new KafkaHeartbeatPublisher(settings.kafka(),
                 new KafkaHeartbeatPublisher.Identity(settings.serverId(), incarnation, settings.advertisedHost(),
                         settings.kind()),
@@ -296,6 +297,9 @@ public final class HeartbeatAgent implements AutoCloseable {
 
         @Override
         public void failed(String roleId, long epoch, String detail) {
+            // A plugin ended by its watchdog's deadline ended because the lease ran out: let the fence be decided
+            // first, so that the end counts as fenced (STOPPED, resumed in place) and not as a plugin failure.
+            checkLease();
             submit((s, now) -> s.onPluginFailed(roleId, epoch, detail, now));
         }
 
@@ -330,10 +334,26 @@ public final class HeartbeatAgent implements AutoCloseable {
         }
     }
 
-    private void checkLease() {
+    /**
+     * How long a command plugin may run without another renewal: the lease left plus one lease check, so that the
+     * agent's own fence normally comes first and the watchdog's deadline only acts for a frozen agent.
+     */
+    private Duration pluginDeadline() {
+        return lease.remaining(System.nanoTime()).plus(AgentSettings.LEASE_CHECK_INTERVAL);
+    }
+
+    /**
+     * Synchronized: a plugin thread checks the lease before it reports a plugin's end, and the lease's expiry must
+     * then be queued before that end even when the lease thread found it a moment earlier.
+     */
+    private synchronized void checkLease() {
         try {
             long now = System.nanoTime();
-            switch (lease.check(now)) {
+            Lease.Change change = lease.check(now);
+            if (lease.held()) {
+                plugins.renewAll(pluginDeadline());
+            }
+            switch (change) {
                 case EXPIRED -> {
                     Duration silent = lease.sinceLastAcknowledged(now);
                     String why = "no heartbeat acknowledged by Kafka for " + silent.toMillis() + " ms (lease "

@@ -19,6 +19,7 @@ import dev.baton.testkit.TestKafka;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -232,6 +233,39 @@ class AgentFailoverIT {
         LOG.info("MEASURED SIGTERM: RoleMoved -> RUNNING on B in {} ms; RUNNING on B -> STOPPED on A in {} ms",
                 Duration.between(planned.occurredAt(), onB.occurredAt()).toMillis(),
                 Duration.between(onB.occurredAt(), stoppedOnA.occurredAt()).toMillis());
+    }
+
+    @Test
+    void shouldEndAFrozenAgentsPluginBeforeTheRoleRunsElsewhereAndCountItAsAFenceWhenTheAgentThaws() {
+        // Given A's agent as an OS process running the role's command plugin
+        String role = "fz-role";
+        AgentProcess a = agents.process("fz-a");
+        agents.process("fz-b");
+        placement.awaitRegistered("fz-a", "fz-b");
+        placement.createRole(Placement.withCommand(Placement.role(role, "fz-a", "fz-b"),
+                OsProcesses.samplePluginCommand()));
+        long plugin = OsProcesses.pidIn(events.state(role, "fz-a", 1, RoleState.RUNNING).detail());
+        ProcessHandle pluginHandle = ProcessHandle.of(plugin).orElseThrow();
+        CompletableFuture<Instant> pluginGone = pluginHandle.onExit().thenApply(p -> Instant.now());
+
+        // When A's agent freezes (SIGSTOP): its heartbeats stop, but it closes nothing; its plugin is not stopped
+        a.freeze();
+
+        // Then the role moves to B, and A's plugin had ended (its watchdog's lease deadline) before B ran the role
+        RoleMoved failover = events.move(role, 2);
+        assertThat(failover.to()).isEqualTo("fz-b");
+        RoleStateChanged onB = events.state(role, "fz-b", 2, RoleState.RUNNING);
+        Instant goneAt = Await.until("A's plugin ended", T, () -> pluginGone.getNow(null), at -> at != null);
+        assertThat(goneAt).as("A's plugin ended before B reported RUNNING: never two at once")
+                .isBefore(onB.occurredAt());
+
+        // And when A thaws, it reports its copy STOPPED as fenced, not FAILED: no restart budget used
+        a.thaw();
+        RoleStateChanged stoppedOnA = events.state(role, "fz-a", 1, RoleState.STOPPED);
+        assertThat(stoppedOnA.detail()).contains("fenced");
+        assertThat(events.statesOf(role, "fz-a")).doesNotContain("FAILED@1");
+        LOG.info("MEASURED freeze: A's plugin ended {} ms before B reported RUNNING",
+                Duration.between(goneAt, onB.occurredAt()).toMillis());
     }
 
     /** {@code server@epoch} of the role as the placement-service shows it. */

@@ -60,6 +60,16 @@ final class AgentProcess implements AutoCloseable {
         OsProcesses.signal(pid(), "TERM");
     }
 
+    /** SIGSTOP, then SIGCONT: a frozen agent (a long GC pause, a frozen VM); its plugins are not signalled. */
+    void freeze() {
+        descendants();
+        OsProcesses.signal(pid(), "STOP");
+    }
+
+    void thaw() {
+        OsProcesses.signal(pid(), "CONT");
+    }
+
     boolean awaitExit(Duration timeout) {
         try {
             return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);

@@ -31,7 +31,13 @@ import java.util.Optional;
  *   <li>{@code exec}s the command with standard input from {@code /dev/null}, so the plugin keeps the pid the agent
  *       started (its exit code is the plugin's own).</li>
  * </ol>
- * A stop by the agent is therefore the same path as the agent's death: close the pipe. The agent additionally
+ * A stop by the agent is therefore the same path as the agent's death: close the pipe.
+ *
+ * <p>An agent that is alive but frozen (SIGSTOP, a GC pause, a starved CPU) closes nothing, while the placement
+ * moves its roles once its heartbeats stop. With a {@link Deadline}, the watcher also ends the group when the agent
+ * stops {@linkplain #renew renewing} (runtime {@code Watchdog}'s dead-man deadline): the agent renews with what is
+ * left of its lease, so a frozen agent's plugin ends when its lease would have run out, with the short fence grace,
+ * before the placement may start the role elsewhere. The agent additionally
  * sends SIGKILL to the plugin and its descendants itself if they outlive the grace it allowed (a fenced agent
  * allows much less than the watchdog's grace). Signalling the group ({@code kill 0}) cannot hit an unrelated
  * process: the watcher is a member of the group for as long as it runs, so its id cannot be reused meanwhile.
@@ -46,17 +52,31 @@ public final class CommandPlugin implements PluginInstance {
     private final Path workDir;
     private final Path logFile;
     private final Duration grace;
+    private final Deadline deadline;
     private Process process;
     private OutputStream lifeline;
+    /** Guards the renewal hand-over to the renewer thread and the pipe's closing. */
+    private final Object renewals = new Object();
+    /** The latest deadline granted ({@link System#nanoTime()}), not yet written; 0 when none is pending. */
+    private long pendingDeadline;
+    private boolean closed;
+
+    /**
+     * The dead-man deadline: the plugin may run {@code first} before its first renewal, and is given {@code grace}
+     * between SIGTERM and SIGKILL when a deadline passes.
+     */
+    public record Deadline(Duration first, Duration grace) {
+    }
 
     /**
      * @param command the executable and its arguments, placeholders already replaced
      * @param environment added to the agent's environment (without its {@code BATON_*} variables)
      * @param port the port the command was told to listen on
      * @param grace the watchdog's wait between SIGTERM and SIGKILL
+     * @param deadline the dead-man deadline, or null for none (the plugin then ends only with the agent or a stop)
      */
     public CommandPlugin(String roleId, List<String> command, Map<String, String> environment, int port,
-            Path workDir, Path logFile, Duration grace) {
+            Path workDir, Path logFile, Duration grace, Deadline deadline) {
         if (command.isEmpty()) {
             throw new IllegalArgumentException("a command plugin needs a command");
         }
@@ -67,12 +87,15 @@ public final class CommandPlugin implements PluginInstance {
         this.workDir = workDir;
         this.logFile = logFile;
         this.grace = grace;
+        this.deadline = deadline;
     }
 
     @Override
     public void launch() throws IOException {
-        List<String> argv = Watchdog.argv("baton-watchdog-" + roleId, grace, command,
-                "command plugins need it for their watchdog");
+        String label = "baton-watchdog-" + roleId;
+        String purpose = "command plugins need it for their watchdog";
+        List<String> argv = deadline == null ? Watchdog.argv(label, grace, command, purpose)
+                : Watchdog.argvWithDeadline(label, grace, deadline.grace(), deadline.first(), command, purpose);
         Files.createDirectories(workDir);
         Files.writeString(logFile, "=== " + Instant.now() + " starting role " + roleId + ": " + command + " (port "
                         + port + ") ===\n", StandardCharsets.UTF_8,
@@ -90,6 +113,13 @@ public final class CommandPlugin implements PluginInstance {
             throw new IOException("cannot start " + command.get(0) + ": " + e.getMessage(), e);
         }
         lifeline = process.getOutputStream();
+        if (deadline != null) {
+            // Writes to the pipe happen on a thread of this plugin's own: a watcher that stopped reading (its group
+            // stopped) blocks that thread only, never the agent's lease checks or another plugin's renewals.
+            Thread renewer = new Thread(this::writeRenewals, "plugin-lease-" + roleId);
+            renewer.setDaemon(true);
+            renewer.start();
+        }
     }
 
     @Override
@@ -134,8 +164,52 @@ public final class CommandPlugin implements PluginInstance {
         process.destroyForcibly();
     }
 
+    @Override
+    public void renew(Duration left) {
+        if (deadline == null) {
+            return;
+        }
+        synchronized (renewals) {
+            // Kept as an absolute time: a renewal written late must not grant more than the lease left.
+            pendingDeadline = System.nanoTime() + left.toNanos();
+            renewals.notifyAll();
+        }
+    }
+
+    private void writeRenewals() {
+        while (true) {
+            long until;
+            synchronized (renewals) {
+                while (pendingDeadline == 0 && !closed) {
+                    try {
+                        renewals.wait();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                if (closed) {
+                    return;
+                }
+                until = pendingDeadline;
+                pendingDeadline = 0;
+            }
+            try {
+                // Outside the lock: a stop never waits for a renewal. A write blocks only when the pipe's 64 KiB are
+                // full, i.e. the watcher has not read for minutes (its group stopped by a signal).
+                Watchdog.renew(lifeline, Duration.ofNanos(Math.max(0, until - System.nanoTime())));
+            } catch (IOException e) {
+                // The watcher is gone, so is the group: the host notices the plugin's end on its own.
+                return;
+            }
+        }
+    }
+
     /** Closing the pipe is the stop signal: the watcher sends SIGTERM to the group, then SIGKILL after the grace. */
     private void closeLifeline() {
+        synchronized (renewals) {
+            closed = true;
+            renewals.notifyAll();
+        }
         OutputStream out = lifeline;
         if (out != null) {
             try {

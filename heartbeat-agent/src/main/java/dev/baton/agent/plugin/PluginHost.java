@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,13 +67,33 @@ public final class PluginHost implements AutoCloseable {
         }
     }
 
+    /**
+     * The dead-man deadline of command plugins: {@code leaseLeft} is how long the agent may still run roles (its lease
+     * left plus one lease check), {@code grace} what a plugin gets between SIGTERM and SIGKILL when the agent stopped
+     * renewing in time (the fence grace). See {@link CommandPlugin}.
+     */
+    public record Deadlines(Supplier<Duration> leaseLeft, Duration grace) {
+        public Deadlines {
+            Objects.requireNonNull(leaseLeft, "leaseLeft");
+            Objects.requireNonNull(grace, "grace");
+        }
+    }
+
     private final Settings settings;
+    private final Deadlines deadlines;
     private final Listener listener;
     private final Map<String, Runner> runners = new ConcurrentHashMap<>();
     private final Duration probeTimeout;
 
+    /** A host whose command plugins end only with the agent or a stop (no dead-man deadline). */
     public PluginHost(Settings settings, Listener listener) {
+        this(settings, null, listener);
+    }
+
+    /** @param deadlines the dead-man deadline of command plugins; null for none */
+    public PluginHost(Settings settings, Deadlines deadlines, Listener listener) {
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.deadlines = deadlines;
         this.listener = Objects.requireNonNull(listener, "listener");
         long probeMillis = Math.max(50, Math.min(settings.checkInterval().toMillis(), 500));
         this.probeTimeout = Duration.ofMillis(probeMillis);
@@ -111,6 +132,11 @@ public final class PluginHost implements AutoCloseable {
         }
     }
 
+    /** The agent still holds its lease for {@code left}: renews every running plugin's dead-man deadline. */
+    public void renewAll(Duration left) {
+        runners.values().forEach(runner -> runner.instance.renew(left));
+    }
+
     /** The plugins running now, as {@code roleId -> description} (pid or in-process). */
     public Map<String, String> running() {
         Map<String, String> running = new TreeMap<>();
@@ -132,7 +158,9 @@ public final class PluginHost implements AutoCloseable {
                 Placeholders placeholders = new Placeholders(port, roleId, settings.serverId());
                 return new CommandPlugin(roleId, placeholders.apply(spec.command()),
                         placeholders.apply(spec.environment()), port, settings.workDir(),
-                        settings.workDir().resolve(roleId + ".log"), settings.stopGrace());
+                        settings.workDir().resolve(roleId + ".log"), settings.stopGrace(),
+                        deadlines == null ? null
+                                : new CommandPlugin.Deadline(deadlines.leaseLeft().get(), deadlines.grace()));
             default:
                 throw new IllegalArgumentException("unknown plugin kind '" + kind + "' (expected sample or command)");
         }

@@ -1,6 +1,7 @@
 package dev.baton.agent.plugin;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -25,6 +26,14 @@ public interface PluginInstance {
 
     /** Ends the plugin and everything it started, now (SIGKILL); returns at once. */
     void kill();
+
+    /**
+     * The agent still holds its lease for {@code left}: the plugin may run that long without another renewal. Only
+     * plugins in processes of their own need it (a frozen agent cannot stop them); the in-process sample plugin
+     * freezes with the agent.
+     */
+    default void renew(Duration left) {
+    }
 
     /** Frees what is left once the plugin ended (e.g. the watchdog's pipe); called exactly once, last. */
     default void release() {

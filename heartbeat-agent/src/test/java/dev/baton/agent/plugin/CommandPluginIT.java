@@ -15,8 +15,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,6 +65,30 @@ class CommandPluginIT {
         Await.untilAsserted("the plugin's output in its log", TIMEOUT, () -> assertThat(Files.readString(log))
                 .contains("starting role billing", "greeting=hello from srv-01 role=billing",
                         "listening on port " + running.endpoint().port()));
+    }
+
+    @Test
+    void shouldEndThePluginOnceTheAgentStopsRenewingItsLeaseAsAFrozenAgentWould() throws Exception {
+        host = new PluginHost(new PluginHost.Settings("srv-01", "127.0.0.1", workDir, TIMEOUT, Duration.ofMillis(100),
+                Duration.ofSeconds(10)), new PluginHost.Deadlines(() -> TIMEOUT, Duration.ofMillis(150)), listener);
+        host.start("billing", 7, new PluginSpec("command", Processes.samplePluginCommand(), Map.of(), null));
+        long pid = Processes.pidIn(listener.await("running", "billing", 7, TIMEOUT).detail());
+        ScheduledExecutorService renewer = Executors.newSingleThreadScheduledExecutor();
+        try {
+            renewer.scheduleAtFixedRate(() -> host.renewAll(Duration.ofMillis(500)), 0, 50, TimeUnit.MILLISECONDS);
+            // Renewed: it outlives many of the 500 ms each renewal grants.
+            Awaitility.await().during(Duration.ofSeconds(2)).atMost(TIMEOUT).until(() -> Processes.isRunning(pid));
+        } finally {
+            renewer.shutdownNow();
+        }
+        assertThat(renewer.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
+        long frozenAt = System.nanoTime();
+
+        // No renewal any more, the pipe still open (a frozen agent closes nothing): the watchdog ends the plugin.
+        listener.await("failed", "billing", 7, TIMEOUT);
+        assertThat(Processes.isRunning(pid)).isFalse();
+        assertThat(Duration.ofNanos(System.nanoTime() - frozenAt))
+                .as("500 ms granted and the 150 ms grace, far from the 10 s stop grace").isLessThan(Duration.ofSeconds(5));
     }
 
     @Test
