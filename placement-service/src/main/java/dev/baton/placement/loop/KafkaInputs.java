@@ -57,23 +57,13 @@ import org.slf4j.LoggerFactory;
  * two polls beyond the poll's own timeout, the end offsets of heartbeats and placement-control are asked of the
  * broker, and each partition counts as behind until the consumer has read up to them.
  */
-final class KafkaInputs implements AutoCloseable {
+final class KafkaInputs implements LoopInputs, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaInputs.class);
-
-    record Stamped<T>(T event, Instant recordTimestamp) {
-    }
-
-    /** One poll's worth, sorted by stream. */
-    record Batch(
-            List<Stamped<Heartbeat>> heartbeats,
-            ConsumerProgress heartbeatProgress,
-            List<Stamped<PlacementHeartbeat>> instances,
-            Instant controlReadThrough,
-            boolean controlCaughtUp,
-            List<RoleAssignment> assignments,
-            List<RoleConfigured> configurations,
-            List<BatonEvent> maintenance) {
-    }
+    /**
+     * How long an end-offset query may hold the loop's thread: a broker that does not answer within it fails the
+     * takeover step that asked, which is tried again in a later round.
+     */
+    private static final Duration OFFSETS_TIMEOUT = Duration.ofSeconds(2);
 
     private final KafkaConsumer<String, byte[]> consumer;
     private final EventCodec codec;
@@ -150,8 +140,8 @@ final class KafkaInputs implements AutoCloseable {
         consumer.seekToEnd(toEnd);
     }
 
-    /** Polls once (up to {@code timeout}); never throws for a bad record. */
-    Batch poll(Duration timeout) {
+    @Override
+    public Batch poll(Duration timeout) {
         Instant pollStartedAt = clock.instant();
         ConsumerRecords<String, byte[]> records = consumer.poll(timeout);
         long returned = System.nanoTime();
@@ -249,27 +239,27 @@ final class KafkaInputs implements AutoCloseable {
         return readThrough;
     }
 
-    /** Whether the consumer has read every partition of {@code end} up to its offset. */
-    boolean reached(Map<TopicPartition, Long> end) {
+    @Override
+    public boolean reached(Map<TopicPartition, Long> end) {
         return end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
     }
 
-    /** The current end (last stable) offsets of role-assignments: what a new leader must read before deciding. */
-    Map<TopicPartition, Long> assignmentEndOffsets() {
-        return consumer.endOffsets(assignmentPartitions, Duration.ofSeconds(10));
+    @Override
+    public Map<TopicPartition, Long> assignmentEndOffsets() {
+        return consumer.endOffsets(assignmentPartitions, OFFSETS_TIMEOUT);
     }
 
-    /** The current end offsets of placement-control, asked of the broker: what a candidate reads before taking over. */
-    Map<TopicPartition, Long> controlEndOffsets() {
-        return consumer.endOffsets(controlPartitions, Duration.ofSeconds(10));
+    @Override
+    public Map<TopicPartition, Long> controlEndOffsets() {
+        return consumer.endOffsets(controlPartitions, OFFSETS_TIMEOUT);
     }
 
     Set<TopicPartition> assignment() {
         return consumer.assignment();
     }
 
-    /** Wakes a blocked poll from another thread, to stop quickly. */
-    void wakeup() {
+    @Override
+    public void wakeup() {
         consumer.wakeup();
     }
 
