@@ -36,15 +36,15 @@ final class Leadership {
     private record Standby() implements Stage {
     }
 
-    private record Confirming(Map<TopicPartition, Long> end, long deadline, long started) implements Stage {
+    private record Confirming(Map<TopicPartition, Long> end, Instant deadline, Instant started) implements Stage {
     }
 
-    private record Opening(LeaderElection.Lead lead, CompletableFuture<EventPublisher> publisher, long deadline,
-            long started) implements Stage {
+    private record Opening(LeaderElection.Lead lead, CompletableFuture<EventPublisher> publisher, Instant deadline,
+            Instant started) implements Stage {
     }
 
     private record CatchingUp(LeaderElection.Lead lead, EventPublisher publisher, Map<TopicPartition, Long> end,
-            long deadline, long started) implements Stage {
+            Instant deadline, Instant started) implements Stage {
     }
 
     private record Leading(EventPublisher publisher) implements Stage {
@@ -110,11 +110,10 @@ final class Leadership {
     }
 
     private Stage next(Instant now) {
-        long nanos = System.nanoTime();
         if (stage instanceof Standby) {
             LeaderElection.Verdict verdict = election.evaluate(now, false, term);
             if (verdict instanceof LeaderElection.Lead) {
-                return new Confirming(inputs.controlEndOffsets(), nanos + takeoverTimeout.toNanos(), nanos);
+                return new Confirming(inputs.controlEndOffsets(), now.plus(takeoverTimeout), now);
             }
             if (verdict instanceof LeaderElection.Follow follow) {
                 follow(follow);
@@ -123,7 +122,7 @@ final class Leadership {
         }
         if (stage instanceof Confirming confirming) {
             if (!inputs.reached(confirming.end())) {
-                return expired(confirming.deadline(), "read placement-control to its end") ? new Standby() : stage;
+                return expired(now, confirming.deadline(), "read placement-control to its end") ? new Standby() : stage;
             }
             LeaderElection.Verdict confirmed = election.evaluate(now, false, term);
             if (!(confirmed instanceof LeaderElection.Lead lead)) {
@@ -134,11 +133,11 @@ final class Leadership {
                 }
                 return new Standby();
             }
-            return new Opening(lead, channel.open(), nanos + takeoverTimeout.toNanos(), confirming.started());
+            return new Opening(lead, channel.open(), now.plus(takeoverTimeout), confirming.started());
         }
         if (stage instanceof Opening opening) {
             if (!opening.publisher().isDone()) {
-                if (expired(opening.deadline(), "open the leader's publisher")) {
+                if (expired(now, opening.deadline(), "open the leader's publisher")) {
                     closeWhenOpened(opening.publisher());
                     return new Standby();
                 }
@@ -155,7 +154,7 @@ final class Leadership {
             }
             try {
                 return new CatchingUp(opening.lead(), publisher, inputs.assignmentEndOffsets(),
-                        nanos + takeoverTimeout.toNanos(), opening.started());
+                        now.plus(takeoverTimeout), opening.started());
             } catch (RuntimeException e) {
                 channel.close(publisher);
                 throw e;
@@ -163,7 +162,7 @@ final class Leadership {
         }
         if (stage instanceof CatchingUp catching) {
             if (!inputs.reached(catching.end())) {
-                if (expired(catching.deadline(), "read role-assignments to its end")) {
+                if (expired(now, catching.deadline(), "read role-assignments to its end")) {
                     channel.close(catching.publisher());
                     return new Standby();
                 }
@@ -174,7 +173,7 @@ final class Leadership {
             following = new LeaderElection.Follow(instanceId, term, null);
             metrics.takeovers.increment();
             LOG.info("Instance {} leads in term {} ({}); took over in {} ms", instanceId, term,
-                    catching.lead().reason(), (nanos - catching.started()) / 1_000_000);
+                    catching.lead().reason(), Duration.between(catching.started(), now).toMillis());
             return new Leading(catching.publisher());
         }
         LeaderElection.Verdict verdict = election.evaluate(now, true, term);
@@ -185,8 +184,8 @@ final class Leadership {
         return stage;
     }
 
-    private boolean expired(long deadline, String what) {
-        if (System.nanoTime() - deadline <= 0) {
+    private boolean expired(Instant now, Instant deadline, String what) {
+        if (!now.isAfter(deadline)) {
             return false;
         }
         LOG.warn("Instance {} could not {} within {} ms; not taking over", instanceId, what, takeoverTimeout.toMillis());
