@@ -28,11 +28,11 @@ final class Decider {
     }
 
     /**
-     * @param extra events that ride in the round's transaction after the decision (a fence probe, a safety-brake
-     *     notice)
+     * @param notices announcements that ride in the round's transaction after the decision (safety brake)
+     * @param probe a fence probe to commit with the round, or none
      */
     Round decide(Instant now, List<ServerTransition> transitions, List<RoleConfig> roles, ClusterView view,
-            AssignmentBook book, List<ManualMoves.Pending> manual, List<BatonEvent> extra) {
+            AssignmentBook book, List<ManualMoves.Pending> manual, List<BatonEvent> notices, List<BatonEvent> probe) {
         long started = System.nanoTime();
         List<BatonEvent> events = new ArrayList<>();
         for (ServerTransition transition : transitions) {
@@ -53,7 +53,9 @@ final class Decider {
         Assignments next = decision.next();
         List<RoleAssignment> endpointUpdates = book.endpointUpdates(next, view, now);
         events.addAll(endpointUpdates);
-        events.addAll(extra);
-        return new Round(decision, next, transitions, manual, endpointUpdates, events, System.nanoTime() - started);
+        events.addAll(notices);
+        events.addAll(probe);
+        return new Round(decision, next, transitions, manual, endpointUpdates, notices, events,
+                System.nanoTime() - started);
     }
 }

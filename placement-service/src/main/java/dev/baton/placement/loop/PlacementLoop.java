@@ -5,31 +5,22 @@ import dev.baton.events.Heartbeat;
 import dev.baton.events.PlacementHeartbeat;
 import dev.baton.events.RoleAssignment;
 import dev.baton.placement.api.BudgetReset;
-import dev.baton.placement.api.ManualMoveResult;
-import dev.baton.placement.api.PlacementControl;
 import dev.baton.placement.api.PlacementSnapshot;
 import dev.baton.placement.detector.ClusterView;
 import dev.baton.placement.detector.Evaluation;
 import dev.baton.placement.detector.FailureDetector;
 import dev.baton.placement.detector.ServerTransition;
 import dev.baton.placement.election.LeaderElection;
-import dev.baton.placement.policy.Decision;
 import dev.baton.placement.policy.Hold;
-import dev.baton.placement.policy.ManualMove;
-import dev.baton.placement.policy.Move;
 import dev.baton.placement.policy.PlacementPolicy;
 import dev.baton.placement.policy.RoleConfig;
 import dev.baton.placement.policy.RoleStatus;
-import dev.baton.placement.policy.Unplacement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,9 +43,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Several instances run this loop; one leads. Every instance reads and evaluates continuously, so a standby
  * that takes over already knows which servers are alive. The detector, the election and the policy hold no I/O;
- * the admin API reads {@link #snapshot()} and queues requests; it never touches the loop's state.
+ * the admin API reads the snapshot and queues requests through {@link LoopControl}; it never touches the loop's
+ * state.
  */
-public final class PlacementLoop implements PlacementControl, Runnable {
+final class PlacementLoop implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(PlacementLoop.class);
     static final String ROLES_NOT_LOADED = "the role definitions are not loaded from the database yet";
 
@@ -78,42 +70,24 @@ public final class PlacementLoop implements PlacementControl, Runnable {
     private final Duration fenceProbeInterval;
     private final LoopMetrics metrics;
 
-    private final ConcurrentLinkedQueue<Command> commands = new ConcurrentLinkedQueue<>();
     /** Budget resets wait while a round is in flight: its commit would overwrite them. */
-    private final List<ResetBudget> waitingResets = new ArrayList<>();
+    private final List<LoopControl.ResetBudget> waitingResets = new ArrayList<>();
     /** Server transitions judged but not yet committed by this leader. */
     private final List<ServerTransition> pendingTransitions = new ArrayList<>();
+    /** Safety-brake announcements not yet committed by this leader. */
+    private final List<BatonEvent> pendingNotices = new ArrayList<>();
     private boolean restored;
     private Instant lastEvaluation = Instant.EPOCH;
     private Instant lastFenceProbe = Instant.EPOCH;
     private ClusterView lastView;
     private String lastDeferral;
     private List<Hold> lastHeld = List.of();
-    private volatile PlacementSnapshot snapshot;
+    private final LoopControl control;
     private volatile boolean running = true;
-    private volatile String adminUrl;
     private volatile long highestTermSeen;
     /** When the loop last made progress (System.nanoTime): the heartbeat thread goes silent when it stalls. */
     private volatile long progressNanos = System.nanoTime();
     private long instanceSequence;
-
-    private sealed interface Command {
-    }
-
-    private record ReloadRoles() implements Command {
-    }
-
-    private record SetMaintenance(String serverId, boolean on, String by) implements Command {
-    }
-
-    private record RequestMove(ManualMoves.Pending pending) implements Command {
-    }
-
-    private record ResetBudget(String roleId, String by, CompletableFuture<BudgetReset> answer) implements Command {
-    }
-
-    private record ReleaseBrake(String by) implements Command {
-    }
 
     /**
      * @param channel publishes the leader's rounds off the loop's thread; opening its publisher fences every
@@ -143,13 +117,8 @@ public final class PlacementLoop implements PlacementControl, Runnable {
         this.metrics = metrics;
         Instant now = clock.instant();
         this.lastView = detector.evaluate(now).view();
-        this.snapshot = snapshotOf(now, "starting", lastView, List.of());
+        this.control = new LoopControl(snapshotOf(now, "starting", lastView, List.of()));
         catalog.tick(now);
-    }
-
-    /** Where this instance's admin API answers, announced to the other instances for forwarding. */
-    public void advertiseAdminUrl(String url) {
-        this.adminUrl = url;
     }
 
     @Override
@@ -231,22 +200,23 @@ public final class PlacementLoop implements PlacementControl, Runnable {
             waitingResets.forEach(reset -> reset.answer().complete(resetBudget(reset.roleId(), reset.by())));
             waitingResets.clear();
         }
-        Command command;
-        while ((command = commands.poll()) != null) {
-            if (command instanceof ReloadRoles) {
+        LoopControl.Command command;
+        while ((command = control.next()) != null) {
+            if (command instanceof LoopControl.ReloadRoles) {
                 catalog.reload();
-            } else if (command instanceof SetMaintenance set) {
+            } else if (command instanceof LoopControl.SetMaintenance set) {
                 maintenance.operator(set.serverId(), set.on(), set.by(), clock.instant()).ifPresent(announcement -> {
                     LOG.info("Server {}: maintenance {} by {}", set.serverId(), set.on() ? "started" : "ended", set.by());
                     announcer.announce(announcement);
                 });
-            } else if (command instanceof RequestMove move) {
+            } else if (command instanceof LoopControl.RequestMove move) {
                 manualMoves.add(move.pending());
-            } else if (command instanceof ReleaseBrake release) {
+            } else if (command instanceof LoopControl.ReleaseBrake release) {
                 LOG.warn("Safety brake released by {}: the silent servers are declared DOWN at the next evaluation",
                         release.by());
                 detector.safetyBrake().override();
-            } else if (command instanceof ResetBudget reset) {
+                notices.brakeReleasedBy(release.by());
+            } else if (command instanceof LoopControl.ResetBudget reset) {
                 if (channel.busy()) {
                     waitingResets.add(reset);
                 } else {
@@ -288,17 +258,19 @@ public final class PlacementLoop implements PlacementControl, Runnable {
         LeaderChannel.Outcome outcome = channel.settled();
         if (outcome instanceof LeaderChannel.Committed committed) {
             apply(committed.round(), committed.nanos());
-            snapshot = snapshotOf(clock.instant(), lastDeferral, lastView, lastHeld);
+            control.show(snapshotOf(clock.instant(), lastDeferral, lastView, lastHeld));
         } else if (outcome instanceof LeaderChannel.Failed failed && failed.fenced()) {
             ManualMoves.reject(failed.round().manual(), "this instance stepped down: " + failed.error().getMessage());
             leadership.stepDown(failed.error().getMessage());
             pendingTransitions.clear();
+            pendingNotices.clear();
         } else if (outcome instanceof LeaderChannel.Failed failed) {
             // Nothing of it is visible: the same situation is decided again next round.
             metrics.publishFailures.increment();
             LOG.error("Could not publish {} events of this round, deciding again: {}", failed.round().events().size(),
                     failed.error().getMessage());
             pendingTransitions.addAll(0, failed.round().transitions());
+            pendingNotices.addAll(0, failed.round().notices());
             manualMoves.retry(failed.round().manual());
         }
     }
@@ -306,22 +278,8 @@ public final class PlacementLoop implements PlacementControl, Runnable {
     /** A committed round: its assignments hold, its moves are counted and logged, its manual moves answered. */
     private void apply(Round round, long publishNanos) {
         book.commit(round);
-        Decision decision = round.decision();
-        if (round.movesRoles()) {
-            LOG.info("Round at {}: {} moves and {} unplacements decided in {} ms; {} events committed in one "
-                    + "transaction in {} ms", decision.decidedAt(), decision.moves().size(), decision.unplaced().size(),
-                    round.decideNanos() / 1_000_000, round.events().size(), publishNanos / 1_000_000);
-        }
-        for (Move move : decision.moves()) {
-            metrics.moves(move.reason()).increment();
-            LOG.info("Role {}: {} {} -> {} at epoch {} ({})", move.roleId(), move.reason(),
-                    move.from() == null ? "(nowhere)" : move.from(), move.to(), move.epoch(), move.cause());
-        }
-        for (Unplacement unplacement : decision.unplaced()) {
-            metrics.unplaced.increment();
-            LOG.warn("Role {}: unplaced at epoch {} ({})", unplacement.roleId(), unplacement.epoch(), unplacement.cause());
-        }
-        ManualMoves.answer(round.manual(), decision);
+        notices.committed(round, publishNanos);
+        ManualMoves.answer(round.manual(), round.decision());
     }
 
     private void evaluate(Instant now) {
@@ -329,7 +287,9 @@ public final class PlacementLoop implements PlacementControl, Runnable {
         Evaluation evaluation = detector.evaluate(now);
         lastEvaluation = now;
         lastView = evaluation.view();
-        notices.safetyBrake(lastView.safetyBrake());
+        notices.safetyBrake(lastView.safetyBrake(), instanceId, now)
+                .filter(announcement -> leadership.leading())
+                .ifPresent(pendingNotices::add);
         registrar.seen(evaluation.transitions());
         if (!leadership.leading()) {
             manualMoves.rejectAll(leadership.notLeading());
@@ -350,9 +310,11 @@ public final class PlacementLoop implements PlacementControl, Runnable {
             return;
         }
         List<ServerTransition> transitions = List.copyOf(pendingTransitions);
+        List<BatonEvent> announcements = List.copyOf(pendingNotices);
         pendingTransitions.clear();
+        pendingNotices.clear();
         Round round = decider.decide(now, transitions, loaded.roles(), lastView, book, manualMoves.take(),
-                fenceProbe(now));
+                announcements, fenceProbe(now));
         if (round.events().isEmpty()) {
             apply(round, 0);
         } else {
@@ -374,13 +336,13 @@ public final class PlacementLoop implements PlacementControl, Runnable {
         }
         lastFenceProbe = now;
         return List.of(new PlacementHeartbeat(UUID.randomUUID(), now, instanceId, incarnation, 0, leadership.term(),
-                true, adminUrl));
+                true, control.adminUrl()));
     }
 
     private void show(Instant now, String deferredBecause, List<Hold> held) {
         lastDeferral = deferredBecause;
         lastHeld = held;
-        snapshot = snapshotOf(now, deferredBecause, lastView, held);
+        control.show(snapshotOf(now, deferredBecause, lastView, held));
     }
 
     private PlacementSnapshot snapshotOf(Instant now, String deferredBecause, ClusterView view, List<Hold> held) {
@@ -406,7 +368,7 @@ public final class PlacementLoop implements PlacementControl, Runnable {
         }
         boolean lead = leadership.leading();
         announcer.heartbeat(new PlacementHeartbeat(UUID.randomUUID(), clock.instant(), instanceId, incarnation,
-                instanceSequence++, lead ? leadership.term() : highestTermSeen, lead, adminUrl));
+                instanceSequence++, lead ? leadership.term() : highestTermSeen, lead, control.adminUrl()));
     }
 
     /** Asks the loop to stop after its current round. */
@@ -415,38 +377,8 @@ public final class PlacementLoop implements PlacementControl, Runnable {
         inputs.wakeup();
     }
 
-    @Override
-    public PlacementSnapshot snapshot() {
-        return snapshot;
-    }
-
-    @Override
-    public CompletableFuture<ManualMoveResult> requestMove(ManualMove request) {
-        Objects.requireNonNull(request, "request");
-        CompletableFuture<ManualMoveResult> answer = new CompletableFuture<>();
-        commands.add(new RequestMove(new ManualMoves.Pending(request, answer)));
-        return answer;
-    }
-
-    @Override
-    public void releaseSafetyBrake(String by) {
-        commands.add(new ReleaseBrake(by));
-    }
-
-    @Override
-    public CompletableFuture<BudgetReset> resetRestartBudget(String roleId, String by) {
-        CompletableFuture<BudgetReset> answer = new CompletableFuture<>();
-        commands.add(new ResetBudget(Objects.requireNonNull(roleId, "roleId"), by, answer));
-        return answer;
-    }
-
-    @Override
-    public void rolesChanged() {
-        commands.add(new ReloadRoles());
-    }
-
-    @Override
-    public void maintenanceChanged(String serverId, boolean maintenance, String by) {
-        commands.add(new SetMaintenance(serverId, maintenance, by));
+    /** The loop as the admin API sees it. */
+    LoopControl control() {
+        return control;
     }
 }

@@ -93,8 +93,8 @@ public final class PlacementLoops implements AutoCloseable {
     }
 
     /** The loop, as the admin API sees it. */
-    public PlacementLoop control() {
-        return loop;
+    public LoopControl control() {
+        return loop.control();
     }
 
     @Override

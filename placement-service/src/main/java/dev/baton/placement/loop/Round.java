@@ -16,6 +16,8 @@ import java.util.List;
  * @param transitions the server transitions the round announces
  * @param manual the manual move requests the decision answers
  * @param endpointUpdates assignment records restating a role's endpoint, part of {@code events}
+ * @param notices announcements riding in the round's transaction (safety brake), part of {@code events}: a round
+ *     that fails hands them to the next
  * @param events everything the transaction carries, in order
  * @param decideNanos how long deciding took
  */
@@ -25,6 +27,7 @@ record Round(
         List<ServerTransition> transitions,
         List<ManualMoves.Pending> manual,
         List<RoleAssignment> endpointUpdates,
+        List<BatonEvent> notices,
         List<BatonEvent> events,
         long decideNanos) {
 
@@ -32,6 +35,7 @@ record Round(
         transitions = List.copyOf(transitions);
         manual = List.copyOf(manual);
         endpointUpdates = List.copyOf(endpointUpdates);
+        notices = List.copyOf(notices);
         events = List.copyOf(events);
     }
 

@@ -10,6 +10,8 @@ import dev.baton.events.MoveReason;
 import dev.baton.events.PlacementHeartbeat;
 import dev.baton.events.RoleAssignment;
 import dev.baton.events.RoleMoved;
+import dev.baton.events.SafetyBrakeEngaged;
+import dev.baton.events.SafetyBrakeReleased;
 import dev.baton.events.ServerDown;
 import dev.baton.events.ServerKind;
 import dev.baton.placement.detector.FailureDetector;
@@ -42,7 +44,7 @@ class PlacementLoopTest {
 
     private final MutableClock clock = new MutableClock(T0);
     private final FakeInputs inputs = new FakeInputs(clock);
-    private final FakeStore store = new FakeStore(List.of(role("r1", "a", "b")));
+    private final FakeStore store = new FakeStore(List.of(role("r1", "a", "b", "c")));
     private final ManualExecutor publishing = new ManualExecutor();
     private final List<RecordingPublisher> opened = new CopyOnWriteArrayList<>();
     private final List<BatonEvent> announced = new CopyOnWriteArrayList<>();
@@ -108,8 +110,8 @@ class PlacementLoopTest {
     private void leadWithR1OnA() {
         loop = newLoop(Duration.ofSeconds(2));
         run(2_000, true);
-        assertThat(loop.snapshot().leader()).isTrue();
-        assertThat(loop.snapshot().hostOf("r1")).contains("a");
+        assertThat(loop.control().snapshot().leader()).isTrue();
+        assertThat(loop.control().snapshot().hostOf("r1")).contains("a");
     }
 
     private List<BatonEvent> committed() {
@@ -135,19 +137,70 @@ class PlacementLoopTest {
         beating = Set.of("b");
         run(1_500, false);
 
-        assertThat(loop.snapshot().view().find("a").state()).isEqualTo(ServerState.DOWN);
-        assertThat(loop.snapshot().at()).as("every round still evaluates").isAfterOrEqualTo(clock.instant().minus(STEP));
+        assertThat(loop.control().snapshot().view().find("a").state()).isEqualTo(ServerState.DOWN);
+        assertThat(loop.control().snapshot().at()).as("every round still evaluates").isAfterOrEqualTo(clock.instant().minus(STEP));
         assertThat(publishing.pending()).as("one round in flight, nothing decided while it is").isEqualTo(1);
-        assertThat(loop.snapshot().hostOf("r1")).contains("a");
+        assertThat(loop.control().snapshot().hostOf("r1")).contains("a");
 
         // Kafka answers: the round in flight settles, then the failover is decided once, at the next epoch.
         publishing.runAll();
         run(200, true);
 
-        assertThat(loop.snapshot().hostOf("r1")).contains("b");
+        assertThat(loop.control().snapshot().hostOf("r1")).contains("b");
         assertThat(committedAssignments("r1")).extracting(RoleAssignment::epoch, RoleAssignment::serverId)
                 .containsExactly(tuple(1L, "a"), tuple(2L, "b"));
         assertThat(committed()).filteredOn(ServerDown.class::isInstance).hasSize(1);
+    }
+
+    @Test
+    void shouldAnnounceTheSafetyBrakeWhenItEngagesAndWhenAnOperatorReleasesIt() {
+        beating = Set.of("a", "b", "c");
+        leadWithR1OnA();
+
+        // Two of three servers fall silent at once: the placement suspects the broker or itself.
+        beating = Set.of("c");
+        run(1_500, true);
+
+        assertThat(committed()).filteredOn(SafetyBrakeEngaged.class::isInstance).singleElement()
+                .isInstanceOfSatisfying(SafetyBrakeEngaged.class, engaged -> {
+                    assertThat(engaged.instanceId()).isEqualTo("p1");
+                    assertThat(engaged.silentServers()).containsExactly("a", "b");
+                    assertThat(engaged.serversHeard()).isEqualTo(3);
+                    assertThat(engaged.reason()).contains("2 of 3 servers fell silent at once");
+                });
+        assertThat(committed()).noneMatch(ServerDown.class::isInstance);
+        assertThat(loop.control().snapshot().hostOf("r1")).contains("a");
+
+        loop.control().releaseSafetyBrake("alice");
+        run(200, true);
+
+        assertThat(committed()).filteredOn(SafetyBrakeReleased.class::isInstance).singleElement()
+                .isInstanceOfSatisfying(SafetyBrakeReleased.class, released -> {
+                    assertThat(released.releasedBy()).isEqualTo("alice");
+                    assertThat(released.reason()).contains("released by alice");
+                });
+        assertThat(committed()).filteredOn(ServerDown.class::isInstance).map(event -> ((ServerDown) event).serverId())
+                .containsExactlyInAnyOrder("a", "b");
+        assertThat(loop.control().snapshot().hostOf("r1")).contains("c");
+    }
+
+    @Test
+    void shouldAnnounceTheSafetyBrakeReleasedWhenTheServersAreHeardAgain() {
+        beating = Set.of("a", "b", "c");
+        leadWithR1OnA();
+        beating = Set.of("c");
+        run(1_500, true);
+
+        beating = Set.of("a", "b", "c");
+        run(300, true);
+
+        assertThat(committed()).filteredOn(SafetyBrakeReleased.class::isInstance).singleElement()
+                .isInstanceOfSatisfying(SafetyBrakeReleased.class, released -> {
+                    assertThat(released.releasedBy()).isNull();
+                    assertThat(released.reason()).contains("heard again");
+                });
+        assertThat(committed()).noneMatch(ServerDown.class::isInstance);
+        assertThat(loop.control().snapshot().hostOf("r1")).contains("a");
     }
 
     @Test
@@ -163,19 +216,19 @@ class PlacementLoopTest {
 
         assertThat(store.roleReads()).isGreaterThan(readsBefore);
         assertThat(counter("baton_placement_loop_errors_total")).isZero();
-        assertThat(loop.snapshot().view().find("a").state()).isEqualTo(ServerState.MAINTENANCE);
-        assertThat(loop.snapshot().hostOf("r1")).contains("b");
+        assertThat(loop.control().snapshot().view().find("a").state()).isEqualTo(ServerState.MAINTENANCE);
+        assertThat(loop.control().snapshot().hostOf("r1")).contains("b");
         assertThat(committed()).filteredOn(RoleMoved.class::isInstance).map(RoleMoved.class::cast)
                 .filteredOn(moved -> moved.reason() == MoveReason.MAINTENANCE)
                 .extracting(RoleMoved::from, RoleMoved::to).containsExactly(tuple("a", "b"));
-        assertThat(loop.snapshot().roles()).as("the definitions loaded before are kept").hasSize(1);
+        assertThat(loop.control().snapshot().roles()).as("the definitions loaded before are kept").hasSize(1);
 
         // The database answers again: the reload is retried within its delay.
         int readsWhileDown = store.roleReads();
         store.down(false);
         run(1_200, true);
         assertThat(store.roleReads()).isGreaterThan(readsWhileDown);
-        assertThat(loop.snapshot().rolesLoadedAt()).isAfter(T0.plusSeconds(2));
+        assertThat(loop.control().snapshot().rolesLoadedAt()).isAfter(T0.plusSeconds(2));
     }
 
     @Test
@@ -184,13 +237,13 @@ class PlacementLoopTest {
         loop = newLoop(Duration.ofSeconds(2));
         run(2_000, true);
 
-        assertThat(loop.snapshot().leader()).isTrue();
-        assertThat(loop.snapshot().deferredBecause()).isEqualTo(PlacementLoop.ROLES_NOT_LOADED);
+        assertThat(loop.control().snapshot().leader()).isTrue();
+        assertThat(loop.control().snapshot().deferredBecause()).isEqualTo(PlacementLoop.ROLES_NOT_LOADED);
         assertThat(committedAssignments("r1")).isEmpty();
 
         store.down(false);
         run(1_200, true);
-        assertThat(loop.snapshot().hostOf("r1")).contains("a");
+        assertThat(loop.control().snapshot().hostOf("r1")).contains("a");
     }
 
     @Test
@@ -203,7 +256,7 @@ class PlacementLoopTest {
         run(1_500, true);
 
         assertThat(counter("baton_placement_publish_failures_total")).isEqualTo(1);
-        assertThat(loop.snapshot().leader()).isTrue();
+        assertThat(loop.control().snapshot().leader()).isTrue();
         assertThat(committedAssignments("r1")).extracting(RoleAssignment::epoch, RoleAssignment::serverId)
                 .containsExactly(tuple(1L, "a"), tuple(2L, "b"));
         assertThat(committed()).filteredOn(ServerDown.class::isInstance).hasSize(1);
@@ -216,11 +269,11 @@ class PlacementLoopTest {
         publisher.failNext(events -> new KafkaLeaderPublisher.Fenced(new ProducerFencedException("a newer leader")));
 
         // The next fence probe meets the fence; the loop learns it a round later.
-        for (int rounds = 0; rounds < 20 && loop.snapshot().leader(); rounds++) {
+        for (int rounds = 0; rounds < 20 && loop.control().snapshot().leader(); rounds++) {
             run(50, true);
         }
 
-        assertThat(loop.snapshot().leader()).isFalse();
+        assertThat(loop.control().snapshot().leader()).isFalse();
         assertThat(publisher.closed()).isTrue();
         assertThat(counter("baton_placement_step_downs_total")).isEqualTo(1);
     }
@@ -232,7 +285,7 @@ class PlacementLoopTest {
 
         run(1_500, true);
 
-        assertThat(loop.snapshot().leader()).isFalse();
+        assertThat(loop.control().snapshot().leader()).isFalse();
         assertThat(opened).isNotEmpty();
         // Every publisher but the one of a takeover still in progress is closed.
         assertThat(opened.subList(0, opened.size() - 1)).allMatch(RecordingPublisher::closed);
@@ -246,7 +299,7 @@ class PlacementLoopTest {
 
         // Opening the publisher hangs (its task is not run) past the takeover timeout.
         run(1_500, false);
-        assertThat(loop.snapshot().leader()).isFalse();
+        assertThat(loop.control().snapshot().leader()).isFalse();
         assertThat(opened).isEmpty();
 
         // It opens at last, long after the loop gave up on it.
