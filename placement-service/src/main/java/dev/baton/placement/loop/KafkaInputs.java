@@ -11,7 +11,6 @@ import dev.baton.events.RoleAssignment;
 import dev.baton.events.RoleConfigured;
 import dev.baton.events.Topic;
 import dev.baton.placement.detector.ConsumerProgress;
-import dev.baton.runtime.kafka.DeadLetters;
 import dev.baton.runtime.kafka.KafkaSettings;
 import java.time.Clock;
 import java.time.Duration;
@@ -46,8 +45,8 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * After every poll it reports, per stream, how far it has read: per partition the poll's start when its lag is
  * 0, otherwise the timestamp of the last record read from it; the minimum over the stream's partitions. Record
- * timestamps of heartbeats and placement-control are the broker's append times. Undecodable records go to the
- * dead-letter topic and are skipped.
+ * timestamps of heartbeats and placement-control are the broker's append times. Undecodable records are skipped;
+ * their dead letters are published by the leader ({@link DeadLetterGate}).
  *
  * <h2>After a stall</h2>
  * The consumer's lag comes from the log-end offsets of its last fetch responses. After the process stalled (a
@@ -67,7 +66,7 @@ final class KafkaInputs implements LoopInputs, AutoCloseable {
 
     private final KafkaConsumer<String, byte[]> consumer;
     private final EventCodec codec;
-    private final DeadLetters deadLetters;
+    private final DeadLetterGate deadLetters;
     private final Clock clock;
     private final KafkaSettings settings;
     private final List<TopicPartition> heartbeatPartitions;
@@ -85,7 +84,7 @@ final class KafkaInputs implements LoopInputs, AutoCloseable {
      * @param stallLimit a gap between two polls longer than this (beyond the poll's timeout) is a stall, after
      *     which the consumer's cached lag is not trusted until the broker's end offsets are read
      */
-    KafkaInputs(KafkaSettings settings, EventCodec codec, DeadLetters deadLetters, Clock clock, Duration lookBack,
+    KafkaInputs(KafkaSettings settings, EventCodec codec, DeadLetterGate deadLetters, Clock clock, Duration lookBack,
             Duration stallLimit) {
         this.settings = settings;
         this.stallLimit = stallLimit;
@@ -168,7 +167,7 @@ final class KafkaInputs implements LoopInputs, AutoCloseable {
             try {
                 event = codec.decode(record.value());
             } catch (EventDecodingException e) {
-                deadLetters.publish(record, e.getMessage());
+                deadLetters.reject(record, e.getMessage());
                 continue;
             }
             if (event instanceof Heartbeat heartbeat) {
@@ -185,6 +184,7 @@ final class KafkaInputs implements LoopInputs, AutoCloseable {
                 LOG.warn("Ignoring {} on {}: not expected there", event.type().wireName(), record.topic());
             }
         }
+        deadLetters.afterPoll();
         return new Batch(heartbeats, heartbeatProgress(pollStartedAt), instances,
                 readThrough(controlPartitions, pollStartedAt), caughtUp(controlPartitions), assignments, configurations,
                 maintenance);

@@ -377,6 +377,11 @@ final class PlacementLoop implements Runnable {
         inputs.wakeup();
     }
 
+    /** Whether this instance leads; readable from any thread. */
+    boolean leading() {
+        return leadership.leading();
+    }
+
     /** The loop as the admin API sees it. */
     LoopControl control() {
         return control;

@@ -61,8 +61,10 @@ public final class PlacementLoops implements AutoCloseable {
         KafkaProducer<String, byte[]> deadLetterProducer = new KafkaProducer<>(settings.kafka().producer("dead-letters"));
         DeadLetters deadLetters = new DeadLetters(deadLetterProducer, settings.kafka(),
                 PlacementSettings.SERVICE + "/" + settings.instanceId(), codec, clock);
+        // A standby keeps a bad record long enough to publish its dead letter should it take over meanwhile.
+        DeadLetterGate gate = new DeadLetterGate(deadLetters, clock, settings.leaderTimeout().multipliedBy(10));
         // Read back twice the failure timeout: enough to know at once which servers (and instances) are alive.
-        KafkaInputs inputs = new KafkaInputs(settings.kafka(), codec, deadLetters, clock,
+        KafkaInputs inputs = new KafkaInputs(settings.kafka(), codec, gate, clock,
                 settings.detector().failureTimeout().multipliedBy(2), settings.detector().maxEvaluationGap());
         LoopMetrics metrics = new LoopMetrics(registry, clock);
         KafkaEventPublisher events = new KafkaEventPublisher(settings.kafka(), codec, metrics.publishFailures::increment);
@@ -78,6 +80,7 @@ public final class PlacementLoops implements AutoCloseable {
         PlacementLoop loop = new PlacementLoop(settings.instanceId(), detector, new PlacementPolicy(settings.policy()),
                 election, inputs, events, channel, catalog, new ServerRegistrar(store), clock,
                 settings.publishTimeout(), settings.leaderTimeout().dividedBy(2), metrics);
+        gate.publishWhile(loop::leading);
         PlacementLoops loops = new PlacementLoops(loop, inputs, events, deadLetterProducer, publisher, storeReader);
         loops.thread.start();
         Duration interval = settings.instanceHeartbeatInterval();
