@@ -11,14 +11,13 @@ import dev.baton.testkit.TestDatabase;
 import dev.baton.testkit.TestKafka;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -30,22 +29,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class PlacementDeadLettersIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
-    private final List<AutoCloseable> closeables = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = closeables.size() - 1; i >= 0; i--) {
-            closeables.get(i).close();
-        }
-        closeables.clear();
-    }
-
-    private PlacementProcess instance(TestKafka kafka, TestDatabase database, String instanceId) {
-        PlacementProcess process = PlacementProcess.start(kafka, database, instanceId, Map.of());
-        closeables.add(process);
-        return process;
-    }
-
     private static List<DeadLetter> deadLetters(TestKafka kafka) {
         return kafka.readAll(Topic.DEAD_LETTERS, Duration.ofSeconds(2)).stream().map(kafka::decode)
                 .filter(DeadLetter.class::isInstance).map(DeadLetter.class::cast).toList();
@@ -53,8 +36,13 @@ class PlacementDeadLettersIT {
 
     @Test
     void shouldPublishOneDeadLetterPerBadRecordWhateverTheNumberOfInstances(TestKafka kafka, TestDatabase database) {
-        PlacementProcess first = instance(kafka, database, "dl-1");
-        PlacementProcess second = instance(kafka, database, "dl-2");
+        try (PlacementProcess first = PlacementProcess.start(kafka, database, "dl-1", Map.of());
+                PlacementProcess second = PlacementProcess.start(kafka, database, "dl-2", Map.of())) {
+            awaitOneDeadLetterPerBadRecord(kafka, first, second);
+        }
+    }
+
+    private static void awaitOneDeadLetterPerBadRecord(TestKafka kafka, PlacementProcess first, PlacementProcess second) {
         Await.untilStable("one instance leads and the other follows it", TIMEOUT, Duration.ofSeconds(2), () -> {
             boolean firstLeads = first.leads();
             boolean secondLeads = second.leads();
@@ -63,7 +51,7 @@ class PlacementDeadLettersIT {
         });
 
         // Six bad records on topics both instances read from where they stand.
-        Set<String> bad = new java.util.HashSet<>();
+        Set<String> bad = new HashSet<>();
         for (int i = 0; i < 3; i++) {
             RecordMetadata heartbeat = kafka.sendRaw(kafka.topic(Topic.HEARTBEATS), "dl-server",
                     ("not json " + i).getBytes(StandardCharsets.UTF_8));
