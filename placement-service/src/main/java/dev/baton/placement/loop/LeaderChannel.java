@@ -32,8 +32,12 @@ final class LeaderChannel {
     record Committed(Round round, long nanos) implements Outcome {
     }
 
-    /** Nothing of the round is visible; {@code fenced}: the publisher can never commit again. */
-    record Failed(Round round, long nanos, EventPublisher.PublishException error, boolean fenced) implements Outcome {
+    /**
+     * The round was not committed. {@code fenced}: the publisher can never commit again; {@code byNewerLeader}: a
+     * newer leader fenced it, rather than the publisher breaking on its own (a commit that timed out).
+     */
+    record Failed(Round round, long nanos, EventPublisher.PublishException error, boolean fenced,
+            boolean byNewerLeader) implements Outcome {
     }
 
     private record InFlight(Round round, CompletableFuture<Void> done, long startedNanos) {
@@ -94,14 +98,14 @@ final class LeaderChannel {
         } catch (CompletionException | java.util.concurrent.CancellationException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             if (cause instanceof KafkaLeaderPublisher.Fenced fenced) {
-                return new Failed(settled.round(), nanos, fenced, true);
+                return new Failed(settled.round(), nanos, fenced, true, fenced.byNewerLeader());
             }
             if (cause instanceof EventPublisher.PublishException failed) {
-                return new Failed(settled.round(), nanos, failed, false);
+                return new Failed(settled.round(), nanos, failed, false, false);
             }
             // Anything else (a bug, a rejected task) leaves the publisher in doubt: never use it again.
             return new Failed(settled.round(), nanos,
-                    new EventPublisher.PublishException("publishing failed: " + cause, cause), true);
+                    new EventPublisher.PublishException("publishing failed: " + cause, cause), true, false);
         }
     }
 

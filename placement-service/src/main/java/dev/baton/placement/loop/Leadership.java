@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Leading</b>, until the election or a fenced publisher says to step down.</li>
  * </ol>
  * A stage that does not finish within the takeover timeout abandons the takeover; a publisher opened for it is
- * closed, also when it is opened only after the takeover was abandoned.
+ * closed, also when it is opened only after the takeover was abandoned. A leader whose publisher broke on its own
+ * goes on in its term with a new one ({@link #reopen}).
  */
 final class Leadership {
     private static final Logger LOG = LoggerFactory.getLogger(Leadership.class);
@@ -43,8 +44,14 @@ final class Leadership {
             Instant started) implements Stage {
     }
 
+    /** @param reopen the instance led already and goes on in its term with a new publisher */
     private record CatchingUp(LeaderElection.Lead lead, EventPublisher publisher, Map<TopicPartition, Long> end,
-            Instant deadline, Instant started) implements Stage {
+            Instant deadline, Instant started, boolean reopen) implements Stage {
+    }
+
+    /** A leader whose publisher broke opens a new one, still claiming its term. */
+    private record Reopening(CompletableFuture<EventPublisher> publisher, Instant deadline, Instant started,
+            String reason) implements Stage {
     }
 
     private record Leading(EventPublisher publisher) implements Stage {
@@ -58,6 +65,7 @@ final class Leadership {
     private final LoopMetrics metrics;
     private Stage stage = new Standby();
     private volatile boolean leading;
+    private volatile boolean claiming;
     private volatile long term;
     private volatile LeaderElection.Follow following = new LeaderElection.Follow(null, 0, null);
 
@@ -76,6 +84,14 @@ final class Leadership {
         return leading;
     }
 
+    /**
+     * Whether this instance announces itself as the leader: while it leads, and while it re-opens its publisher
+     * after the old one broke (then it does not decide).
+     */
+    boolean claimsLeadership() {
+        return claiming;
+    }
+
     /** The term this instance leads in. */
     long term() {
         return term;
@@ -88,6 +104,9 @@ final class Leadership {
 
     /** Why this instance does not decide, for the snapshot and for refused requests. */
     String notLeading() {
+        if (claiming && !leading) {
+            return "this instance leads but is re-opening its publisher";
+        }
         LeaderElection.Follow follow = following;
         return follow.leaderId() == null || follow.leaderId().equals(instanceId)
                 ? "no placement instance leads yet" : "this instance is a standby; " + follow.leaderId() + " leads";
@@ -125,6 +144,11 @@ final class Leadership {
                 return expired(now, confirming.deadline(), "read placement-control to its end") ? new Standby() : stage;
             }
             LeaderElection.Verdict confirmed = election.evaluate(now, false, term);
+            if (confirmed instanceof LeaderElection.Follow follow && follow.leaderId() == null) {
+                // Not judged yet (the control stream is not confirmed caught up): wait, within the deadline.
+                return expired(now, confirming.deadline(), "judge the election after reading placement-control")
+                        ? new Standby() : stage;
+            }
             if (!(confirmed instanceof LeaderElection.Lead lead)) {
                 LOG.info("Instance {} does not take over: placement-control read to its end shows {}", instanceId,
                         confirmed);
@@ -154,26 +178,40 @@ final class Leadership {
             }
             try {
                 return new CatchingUp(opening.lead(), publisher, inputs.assignmentEndOffsets(),
-                        now.plus(takeoverTimeout), opening.started());
+                        now.plus(takeoverTimeout), opening.started(), false);
             } catch (RuntimeException e) {
                 channel.close(publisher);
                 throw e;
             }
         }
+        if (stage instanceof Reopening reopening) {
+            return reopen(now, reopening);
+        }
         if (stage instanceof CatchingUp catching) {
+            if (catching.reopen() && election.evaluate(now, true, term) instanceof LeaderElection.StepDown down) {
+                stepDown(down.reason());
+                return new Standby();
+            }
             if (!inputs.reached(catching.end())) {
                 if (expired(now, catching.deadline(), "read role-assignments to its end")) {
                     channel.close(catching.publisher());
+                    giveUpClaim("could not read role-assignments to its end with the new publisher");
                     return new Standby();
                 }
                 return stage;
             }
             term = catching.lead().term();
             leading = true;
+            claiming = true;
             following = new LeaderElection.Follow(instanceId, term, null);
-            metrics.takeovers.increment();
-            LOG.info("Instance {} leads in term {} ({}); took over in {} ms", instanceId, term,
-                    catching.lead().reason(), Duration.between(catching.started(), now).toMillis());
+            if (catching.reopen()) {
+                LOG.info("Instance {} leads on in term {} with a new publisher, {} ms after the old one broke",
+                        instanceId, term, Duration.between(catching.started(), now).toMillis());
+            } else {
+                metrics.takeovers.increment();
+                LOG.info("Instance {} leads in term {} ({}); took over in {} ms", instanceId, term,
+                        catching.lead().reason(), Duration.between(catching.started(), now).toMillis());
+            }
             return new Leading(catching.publisher());
         }
         LeaderElection.Verdict verdict = election.evaluate(now, true, term);
@@ -206,6 +244,9 @@ final class Leadership {
 
     /** Gives up a takeover in progress, closing a publisher opened for it. */
     private void abandon() {
+        if (stage instanceof Reopening || stage instanceof CatchingUp catching && catching.reopen()) {
+            return; // tried again next round, within the claim's deadline
+        }
         if (stage instanceof Opening opening) {
             closeWhenOpened(opening.publisher());
         } else if (stage instanceof CatchingUp catching) {
@@ -216,21 +257,87 @@ final class Leadership {
         }
     }
 
+    /**
+     * The leader's publisher broke on its own (a commit that timed out while the broker was away, an abort that
+     * failed): it cannot commit again, but no newer leader exists. Rather than stepping down and waiting for an
+     * election, the instance keeps claiming its term and opens a new publisher, whose initialisation completes or
+     * aborts what the old one left open; it reads role-assignments to their end again before deciding, so a round
+     * the old publisher did commit after all is not decided twice. A newer leader seen meanwhile, or a publisher that
+     * cannot be opened within three takeover timeouts, ends the claim.
+     */
+    void reopen(String reason, Instant now) {
+        if (stage instanceof Leading lead) {
+            channel.close(lead.publisher());
+            leading = false;
+            LOG.warn("Instance {} goes on leading in term {} with a new publisher: {}", instanceId, term, reason);
+            stage = new Reopening(channel.open(), now.plus(takeoverTimeout.multipliedBy(3)), now, reason);
+        }
+    }
+
+    private Stage reopen(Instant now, Reopening reopening) {
+        if (election.evaluate(now, true, term) instanceof LeaderElection.StepDown down) {
+            stepDown(down.reason());
+            return new Standby();
+        }
+        boolean late = now.isAfter(reopening.deadline());
+        if (!reopening.publisher().isDone()) {
+            if (late) {
+                closeWhenOpened(reopening.publisher());
+                giveUpClaim("could not open a new publisher within " + takeoverTimeout.multipliedBy(3).toMillis() + " ms");
+                return new Standby();
+            }
+            return reopening;
+        }
+        EventPublisher publisher;
+        try {
+            publisher = reopening.publisher().join();
+        } catch (RuntimeException e) {
+            if (late) {
+                giveUpClaim("could not open a new publisher: " + (e.getCause() == null ? e : e.getCause()));
+                return new Standby();
+            }
+            // The broker is not back yet: try again.
+            return new Reopening(channel.open(), reopening.deadline(), reopening.started(), reopening.reason());
+        }
+        try {
+            return new CatchingUp(new LeaderElection.Lead(term, reopening.reason()), publisher,
+                    inputs.assignmentEndOffsets(), now.plus(takeoverTimeout), reopening.started(), true);
+        } catch (KafkaException e) {
+            return reopening; // asked again next round, with the publisher already open
+        }
+    }
+
+    private void giveUpClaim(String reason) {
+        claiming = false;
+        following = new LeaderElection.Follow(null, election.highestTerm(), null);
+        metrics.stepDowns.increment();
+        LOG.warn("Instance {} steps down from term {}: {}", instanceId, term, reason);
+    }
+
     /** Stops leading: the publisher is closed (after what it is still doing); the election decides again. */
     void stepDown(String reason) {
         if (stage instanceof Leading lead) {
             channel.close(lead.publisher());
-            leading = false;
-            stage = new Standby();
-            following = new LeaderElection.Follow(null, election.highestTerm(), null);
-            metrics.stepDowns.increment();
-            LOG.warn("Instance {} steps down from term {}: {}", instanceId, term, reason);
+        } else if (stage instanceof Reopening reopening) {
+            closeWhenOpened(reopening.publisher());
+        } else if (stage instanceof CatchingUp catching && catching.reopen()) {
+            channel.close(catching.publisher());
+        } else {
+            return;
         }
+        leading = false;
+        stage = new Standby();
+        giveUpClaim(reason);
     }
 
     /** Closes whatever publisher this instance holds or is opening; the loop is stopping. */
     void close() {
-        abandon();
         stepDown("the placement-service is stopping");
+        if (stage instanceof Opening opening) {
+            closeWhenOpened(opening.publisher());
+        } else if (stage instanceof CatchingUp catching) {
+            channel.close(catching.publisher());
+        }
+        stage = new Standby();
     }
 }

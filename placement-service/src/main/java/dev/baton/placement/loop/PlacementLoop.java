@@ -260,10 +260,18 @@ final class PlacementLoop implements Runnable {
             apply(committed.round(), committed.nanos());
             control.show(snapshotOf(clock.instant(), lastDeferral, lastView, lastHeld));
         } else if (outcome instanceof LeaderChannel.Failed failed && failed.fenced()) {
-            ManualMoves.reject(failed.round().manual(), "this instance stepped down: " + failed.error().getMessage());
-            leadership.stepDown(failed.error().getMessage());
-            pendingTransitions.clear();
+            ManualMoves.reject(failed.round().manual(), "not decided: " + failed.error().getMessage());
             pendingNotices.clear();
+            if (failed.byNewerLeader()) {
+                leadership.stepDown(failed.error().getMessage());
+                pendingTransitions.clear();
+            } else {
+                // Still the leader: its transitions are announced by the new publisher (twice, in the rare case
+                // the old one committed them after all).
+                pendingTransitions.addAll(0, failed.round().transitions());
+                pendingNotices.addAll(failed.round().notices());
+                leadership.reopen(failed.error().getMessage(), clock.instant());
+            }
         } else if (outcome instanceof LeaderChannel.Failed failed) {
             // Nothing of it is visible: the same situation is decided again next round.
             metrics.publishFailures.increment();
@@ -292,6 +300,10 @@ final class PlacementLoop implements Runnable {
                 .ifPresent(pendingNotices::add);
         registrar.seen(evaluation.transitions());
         if (!leadership.leading()) {
+            if (!leadership.claimsLeadership()) {
+                pendingTransitions.clear();
+                pendingNotices.clear();
+            }
             manualMoves.rejectAll(leadership.notLeading());
             show(now, leadership.notLeading(), List.of());
             return;
@@ -366,7 +378,7 @@ final class PlacementLoop implements Runnable {
         if (!running || System.nanoTime() - progressNanos > stallLimit.toNanos()) {
             return;
         }
-        boolean lead = leadership.leading();
+        boolean lead = leadership.claimsLeadership();
         announcer.heartbeat(new PlacementHeartbeat(UUID.randomUUID(), clock.instant(), instanceId, incarnation,
                 instanceSequence++, lead ? leadership.term() : highestTermSeen, lead, control.adminUrl()));
     }

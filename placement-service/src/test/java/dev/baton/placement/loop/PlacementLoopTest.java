@@ -279,6 +279,34 @@ class PlacementLoopTest {
     }
 
     @Test
+    void shouldGoOnLeadingWithANewPublisherWhenTheOldOneBreaksOnItsOwn() {
+        leadWithR1OnA();
+        long term = loop.control().snapshot().term();
+        RecordingPublisher broken = opened.get(opened.size() - 1);
+        beating = Set.of("b");
+        // The commit timed out while the broker was away: the producer can never commit again, no one fenced it.
+        broken.failNext(events -> new KafkaLeaderPublisher.Fenced("the leader's transactional producer cannot go on",
+                new org.apache.kafka.common.errors.TimeoutException("Timeout expired while awaiting EndTxn")));
+
+        // Every round, the instance's heartbeat still claims the lead: the standbys see no reason for an election.
+        for (int rounds = 0; rounds < 30; rounds++) {
+            run(50, true);
+            loop.announce(Duration.ofMinutes(1));
+        }
+
+        assertThat(announced).filteredOn(PlacementHeartbeat.class::isInstance).map(PlacementHeartbeat.class::cast)
+                .hasSize(30).allMatch(heartbeat -> Boolean.TRUE.equals(heartbeat.leader()) && heartbeat.term() == term);
+        assertThat(broken.closed()).isTrue();
+        assertThat(opened).hasSize(2);
+        assertThat(loop.control().snapshot().leader()).isTrue();
+        assertThat(loop.control().snapshot().term()).as("no election: the same term").isEqualTo(term);
+        assertThat(counter("baton_placement_step_downs_total")).isZero();
+        assertThat(opened.get(1).committed()).isNotEmpty();
+        assertThat(committedAssignments("r1")).extracting(RoleAssignment::epoch, RoleAssignment::serverId)
+                .containsExactly(tuple(1L, "a"), tuple(2L, "b"));
+    }
+
+    @Test
     void shouldCloseThePublisherOfATakeoverThatCannotCatchUp() {
         inputs.neverReachAssignmentsEnd();
         loop = newLoop(Duration.ofMillis(300));
