@@ -201,7 +201,9 @@ final class KafkaInputs implements LoopInputs, AutoCloseable {
             List<TopicPartition> watched = new ArrayList<>(heartbeatPartitions);
             watched.addAll(controlPartitions);
             try {
-                mustReach.putAll(consumer.endOffsets(watched, stallLimit.multipliedBy(4)));
+                // Bounded by the stall limit: while the broker is away this holds the loop's thread that long at
+                // most per poll, and it is asked again at the next one.
+                mustReach.putAll(consumer.endOffsets(watched, stallLimit));
                 endsUnverified = false;
             } catch (KafkaException e) {
                 LOG.warn("Could not read the end offsets of heartbeats and placement-control, reporting them as "
