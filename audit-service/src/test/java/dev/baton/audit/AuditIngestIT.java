@@ -14,6 +14,8 @@ import dev.baton.events.EventCodec;
 import dev.baton.events.MoveReason;
 import dev.baton.events.RoleMoved;
 import dev.baton.events.RoleState;
+import dev.baton.events.SafetyBrakeEngaged;
+import dev.baton.events.SafetyBrakeReleased;
 import dev.baton.events.Topic;
 import dev.baton.testkit.Await;
 import dev.baton.testkit.KafkaExtension;
@@ -95,6 +97,25 @@ class AuditIngestIT {
         assertThat(count("SELECT count(*) FROM events WHERE event_id = ?", moved.eventId())).isEqualTo(1);
         assertThat(count("SELECT kafka_offset FROM events WHERE event_id = ?", moved.eventId()))
                 .as("the first copy is the one kept").isEqualTo(first.offset());
+    }
+
+    @Test
+    void shouldStoreTheSafetyBrakeEventsLikeTheOtherServerEvents(TestKafka kafka) throws Exception {
+        Instant now = Instant.now();
+        SafetyBrakeEngaged engaged = new SafetyBrakeEngaged(UUID.randomUUID(), now, "placement-1", now.minusMillis(5),
+                List.of("brake-a", "brake-b"), 3, "2 of 3 servers fell silent at once");
+        SafetyBrakeReleased released = new SafetyBrakeReleased(UUID.randomUUID(), now.plusSeconds(1), "placement-1",
+                "alice", "released by alice");
+
+        kafka.send(engaged);
+        kafka.send(released);
+
+        awaitCount("both brake events stored", 2,
+                "SELECT count(*) FROM events WHERE event_id IN (?, ?) AND topic LIKE '%server-events'",
+                engaged.eventId(), released.eventId());
+        assertThat(count("SELECT count(*) FROM events WHERE event_id = ? AND type = 'SafetyBrakeEngaged'"
+                + " AND record_key = 'placement-1' AND payload->'silentServers' = '[\"brake-a\", \"brake-b\"]'::jsonb",
+                engaged.eventId())).isEqualTo(1);
     }
 
     @Test

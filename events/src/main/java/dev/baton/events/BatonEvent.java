@@ -9,8 +9,8 @@ import java.util.UUID;
  * ({@link EventType}) and are written by {@link EventCodec}.
  */
 public sealed interface BatonEvent
-        permits Heartbeat, RoleEvent, RoleAssignment, ServerEvent, ConfigEvent, ProxyEvent, DeadLetter,
-                PlacementHeartbeat {
+        permits Heartbeat, RoleEvent, RoleAssignment, ServerEvent, SafetyBrakeEvent, ConfigEvent, ProxyEvent,
+                DeadLetter, PlacementHeartbeat {
 
     /** Unique per event; consumers deduplicate by it. */
     UUID eventId();

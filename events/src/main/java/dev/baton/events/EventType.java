@@ -21,7 +21,9 @@ public enum EventType {
     PROXY_RECONNECTED("ProxyReconnected", ProxyReconnected.class, Topic.PROXY_EVENTS),
     PROXY_RECONNECT_FAILED("ProxyReconnectFailed", ProxyReconnectFailed.class, Topic.PROXY_EVENTS),
     DEAD_LETTER("DeadLetter", DeadLetter.class, Topic.DEAD_LETTERS),
-    PLACEMENT_HEARTBEAT("PlacementHeartbeat", PlacementHeartbeat.class, Topic.PLACEMENT_CONTROL);
+    PLACEMENT_HEARTBEAT("PlacementHeartbeat", PlacementHeartbeat.class, Topic.PLACEMENT_CONTROL),
+    SAFETY_BRAKE_ENGAGED("SafetyBrakeEngaged", SafetyBrakeEngaged.class, Topic.SERVER_EVENTS),
+    SAFETY_BRAKE_RELEASED("SafetyBrakeReleased", SafetyBrakeReleased.class, Topic.SERVER_EVENTS);
 
     /** The schema version writers emit; readers accept exactly the versions they know. */
     public static final int CURRENT_SCHEMA_VERSION = 1;

@@ -16,7 +16,10 @@ public enum Topic {
     ROLE_EVENTS("role-events", "roleId", 6, false, Duration.ofDays(30)),
     /** The current assignment of every role; compacted so a consumer can bootstrap the present state. */
     ROLE_ASSIGNMENTS("role-assignments", "roleId", 6, true, null),
-    /** ServerJoined, ServerDown, ServerUp, MaintenanceStarted, MaintenanceEnded. */
+    /**
+     * ServerJoined, ServerDown, ServerUp, MaintenanceStarted, MaintenanceEnded (keyed by server id);
+     * SafetyBrakeEngaged, SafetyBrakeReleased (keyed by the placement instance).
+     */
     SERVER_EVENTS("server-events", "serverId", 3, false, Duration.ofDays(30)),
     /** RoleConfigured: the full configuration after each change; compacted, the audit store keeps the history. */
     CONFIG_EVENTS("config-events", "roleId", 3, true, null),

@@ -66,7 +66,8 @@ class EventTypeTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @EnumSource(value = EventType.class, names = "DEAD_LETTER", mode = EnumSource.Mode.EXCLUDE)
+    @EnumSource(value = EventType.class, names = {"DEAD_LETTER", "SAFETY_BRAKE_ENGAGED", "SAFETY_BRAKE_RELEASED"},
+            mode = EnumSource.Mode.EXCLUDE)
     void shouldKeyEachEventByTheFieldItsTopicNames(EventType type) throws ReflectiveOperationException {
         BatonEvent sample = SampleEvents.full(type);
         String keyField = type.topic().key();
@@ -76,6 +77,15 @@ class EventTypeTest {
                 .findFirst()
                 .orElseThrow(() -> new AssertionError(type + " has no field " + keyField));
         assertThat(sample.key()).isNotBlank().isEqualTo(component.getAccessor().invoke(sample));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = EventType.class, names = {"SAFETY_BRAKE_ENGAGED", "SAFETY_BRAKE_RELEASED"})
+    void shouldKeySafetyBrakeEventsByThePlacementInstanceThatJudged(EventType type) {
+        var sample = (SafetyBrakeEvent) SampleEvents.full(type);
+
+        assertThat(sample.topic()).isSameAs(Topic.SERVER_EVENTS);
+        assertThat(sample.key()).isEqualTo(sample.instanceId()).isEqualTo("placement-1");
     }
 
     @Test

@@ -72,6 +72,13 @@ final class SampleEvents {
                     "{\"type\":\"RoleMoved\",\"schemaVersion\":1,\"roleId\":\"billing\"}", null, "placement-1");
             case PLACEMENT_HEARTBEAT -> new PlacementHeartbeat(
                     id(type, 1), OCCURRED_AT, "placement-1", "3c9e1f07", 5120, 4, true, "http://placement-1:8081");
+            case SAFETY_BRAKE_ENGAGED -> new SafetyBrakeEngaged(
+                    id(type, 1), OCCURRED_AT, "placement-1", DETECTED_AT, List.of("srv-01", "srv-02", "srv-03"), 4,
+                    "3 of 4 servers fell silent at once (srv-01, srv-02, srv-03): suspecting the broker or the"
+                            + " placement itself");
+            case SAFETY_BRAKE_RELEASED -> new SafetyBrakeReleased(
+                    id(type, 1), OCCURRED_AT, "placement-1", "alice",
+                    "released by alice: the silent servers are declared DOWN");
         };
     }
 
@@ -99,9 +106,11 @@ final class SampleEvents {
                     id(type, 2), OCCURRED_AT, "placement-2", "77b0d2e4", 0, 0, null, null);
             case PROXY_RECONNECTED -> new ProxyReconnected(id(type, 2), OCCURRED_AT, "billing", "gw-1", 7, 12, 840,
                     2048);
+            case SAFETY_BRAKE_RELEASED -> new SafetyBrakeReleased(
+                    id(type, 2), OCCURRED_AT, "placement-1", null, "the silent servers are heard again");
             // These types have no optional fields.
             case SERVER_JOINED, SERVER_DOWN, SERVER_UP, MAINTENANCE_STARTED, MAINTENANCE_ENDED,
-                    PROXY_RECONNECT_FAILED -> full(type);
+                    PROXY_RECONNECT_FAILED, SAFETY_BRAKE_ENGAGED -> full(type);
         };
     }
 
@@ -116,7 +125,7 @@ final class SampleEvents {
                     new PluginSpec("sample", null, null, null), "alice"));
             case HEARTBEAT, ROLE_MOVED, ROLE_STATE_CHANGED, ROLE_UNPLACED, ROLE_ASSIGNMENT, SERVER_JOINED, SERVER_DOWN,
                     SERVER_UP, MAINTENANCE_STARTED, MAINTENANCE_ENDED, PROXY_RECONNECTED, PROXY_RECONNECT_FAILED,
-                    PLACEMENT_HEARTBEAT ->
+                    PLACEMENT_HEARTBEAT, SAFETY_BRAKE_ENGAGED, SAFETY_BRAKE_RELEASED ->
                     List.of();
         };
     }

@@ -16,6 +16,8 @@ import dev.baton.events.RoleConfigured;
 import dev.baton.events.RoleMoved;
 import dev.baton.events.RoleStateChanged;
 import dev.baton.events.RoleUnplaced;
+import dev.baton.events.SafetyBrakeEngaged;
+import dev.baton.events.SafetyBrakeReleased;
 import dev.baton.events.ServerDown;
 import dev.baton.events.ServerJoined;
 import dev.baton.events.ServerUp;
@@ -73,6 +75,11 @@ public final class EventLine {
             return "maintenance started by " + e.requestedBy();
         } else if (event instanceof MaintenanceEnded e) {
             return "maintenance ended by " + e.requestedBy();
+        } else if (event instanceof SafetyBrakeEngaged e) {
+            return "safety brake ON: " + e.silentServers().size() + " of " + e.serversHeard() + " servers silent ("
+                    + String.join(", ", e.silentServers()) + "); failovers held since " + Texts.instant(e.since());
+        } else if (event instanceof SafetyBrakeReleased e) {
+            return "safety brake OFF: " + e.reason();
         } else if (event instanceof RoleConfigured e) {
             return "version=" + e.version() + " servers=" + String.join(",", e.servers()) + " failback="
                     + failback(e.forceHighestPriority(), e.failbackDelayMs()) + " database=" + database(e.database())

@@ -8,6 +8,8 @@ import dev.baton.events.Endpoint;
 import dev.baton.events.Heartbeat;
 import dev.baton.events.HostedRole;
 import dev.baton.events.MaintenanceEnded;
+import dev.baton.events.SafetyBrakeEngaged;
+import dev.baton.events.SafetyBrakeReleased;
 import dev.baton.events.MaintenanceStarted;
 import dev.baton.events.MoveReason;
 import dev.baton.events.PlacementHeartbeat;
@@ -83,6 +85,17 @@ class EventLineTest {
                 .isEqualTo("maintenance started by alice");
         assertThat(EventLine.details(new MaintenanceEnded(ID, AT, "server-a", "alice")))
                 .isEqualTo("maintenance ended by alice");
+    }
+
+    @Test
+    void shouldDescribeTheSafetyBrakeGoingOnAndOff() {
+        assertThat(EventLine.of("server-events", new SafetyBrakeEngaged(ID, AT, "placement-1", AT.minusMillis(40),
+                List.of("server-a", "server-b"), 3, "2 of 3 servers fell silent at once")))
+                .isEqualTo("2026-11-25T10:01:02.345Z server-events SafetyBrakeEngaged placement-1 safety brake ON: 2 of 3"
+                        + " servers silent (server-a, server-b); failovers held since 2026-11-25T10:01:02.305Z");
+        assertThat(EventLine.details(new SafetyBrakeReleased(ID, AT, "placement-1", null,
+                "the silent servers are heard again")))
+                .isEqualTo("safety brake OFF: the silent servers are heard again");
     }
 
     @Test

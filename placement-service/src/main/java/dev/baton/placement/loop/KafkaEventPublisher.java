@@ -2,73 +2,66 @@ package dev.baton.placement.loop;
 
 import dev.baton.events.BatonEvent;
 import dev.baton.events.EventCodec;
+import dev.baton.events.PlacementHeartbeat;
 import dev.baton.runtime.kafka.KafkaSettings;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Publishes what is not a placement decision (instance heartbeats, maintenance announcements): each event to its
- * topic under its key, with an idempotent {@code acks=all} producer outside any transaction. Decisions go through
+ * Announces what is not a placement decision (instance heartbeats, maintenance announcements): each event to its
+ * topic under its key, with an idempotent {@code acks=all} producer outside any transaction, without waiting for
+ * the acknowledgement. An announcement that fails is logged and counted. Decisions go through
  * {@link KafkaLeaderPublisher}.
  */
-final class KafkaEventPublisher implements EventPublisher, AutoCloseable {
+final class KafkaEventPublisher implements Announcer, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaEventPublisher.class);
+
     private final KafkaProducer<String, byte[]> producer;
     private final KafkaSettings settings;
     private final EventCodec codec;
-    private final Duration timeout;
+    private final Runnable onFailure;
 
-    KafkaEventPublisher(KafkaSettings settings, EventCodec codec, Duration timeout) {
+    /** @param onFailure called (on the producer's thread) for every send that failed */
+    KafkaEventPublisher(KafkaSettings settings, EventCodec codec, Runnable onFailure) {
         this.producer = new KafkaProducer<>(settings.producer("events"));
         this.settings = settings;
         this.codec = codec;
-        this.timeout = timeout;
+        this.onFailure = onFailure;
     }
 
-    /**
-     * Sends every event and waits for all acknowledgements.
-     *
-     * @throws PublishException when any send fails or times out; some events may have been written
-     */
     @Override
-    public void publish(List<? extends BatonEvent> events) {
-        if (events.isEmpty()) {
-            return;
-        }
-        List<Future<RecordMetadata>> sent = new ArrayList<>(events.size());
-        for (BatonEvent event : events) {
-            sent.add(producer.send(new ProducerRecord<>(settings.topic(event.topic()), event.key(), codec.encode(event))));
-        }
-        long deadline = System.nanoTime() + timeout.toNanos();
+    public void announce(BatonEvent event) {
         try {
-            for (Future<RecordMetadata> future : sent) {
-                future.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new EventPublisher.PublishException("interrupted while publishing", e);
-        } catch (ExecutionException e) {
-            throw new EventPublisher.PublishException("publishing failed: " + e.getCause(), e.getCause());
-        } catch (TimeoutException e) {
-            throw new EventPublisher.PublishException("publishing not acknowledged within " + timeout.toMillis() + " ms", e);
+            producer.send(new ProducerRecord<>(settings.topic(event.topic()), event.key(), codec.encode(event)),
+                    (metadata, error) -> {
+                        if (error != null) {
+                            failed(event, error);
+                        }
+                    });
+        } catch (RuntimeException e) {
+            failed(event, e);
         }
     }
 
-    /** Sends without waiting; a failure is logged by the caller's callback, if any. */
-    void sendAsync(BatonEvent event) {
-        producer.send(new ProducerRecord<>(settings.topic(event.topic()), event.key(), codec.encode(event)));
+    @Override
+    public void heartbeat(PlacementHeartbeat heartbeat) {
+        try {
+            producer.send(new ProducerRecord<>(settings.topic(heartbeat.topic()), heartbeat.key(), codec.encode(heartbeat)));
+        } catch (RuntimeException e) {
+            LOG.debug("Could not send the instance heartbeat: {}", e.toString());
+        }
+    }
+
+    private void failed(BatonEvent event, Throwable error) {
+        onFailure.run();
+        LOG.error("Could not publish {} {}: {}", event.type().wireName(), event.key(), error.toString());
     }
 
     @Override
     public void close() {
         producer.close(Duration.ofSeconds(5));
     }
-
 }

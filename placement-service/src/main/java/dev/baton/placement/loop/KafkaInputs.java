@@ -11,7 +11,6 @@ import dev.baton.events.RoleAssignment;
 import dev.baton.events.RoleConfigured;
 import dev.baton.events.Topic;
 import dev.baton.placement.detector.ConsumerProgress;
-import dev.baton.runtime.kafka.DeadLetters;
 import dev.baton.runtime.kafka.KafkaSettings;
 import java.time.Clock;
 import java.time.Duration;
@@ -46,8 +45,8 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * After every poll it reports, per stream, how far it has read: per partition the poll's start when its lag is
  * 0, otherwise the timestamp of the last record read from it; the minimum over the stream's partitions. Record
- * timestamps of heartbeats and placement-control are the broker's append times. Undecodable records go to the
- * dead-letter topic and are skipped.
+ * timestamps of heartbeats and placement-control are the broker's append times. Undecodable records are skipped;
+ * their dead letters are published by the leader ({@link DeadLetterGate}).
  *
  * <h2>After a stall</h2>
  * The consumer's lag comes from the log-end offsets of its last fetch responses. After the process stalled (a
@@ -57,27 +56,17 @@ import org.slf4j.LoggerFactory;
  * two polls beyond the poll's own timeout, the end offsets of heartbeats and placement-control are asked of the
  * broker, and each partition counts as behind until the consumer has read up to them.
  */
-final class KafkaInputs implements AutoCloseable {
+final class KafkaInputs implements LoopInputs, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaInputs.class);
-
-    record Stamped<T>(T event, Instant recordTimestamp) {
-    }
-
-    /** One poll's worth, sorted by stream. */
-    record Batch(
-            List<Stamped<Heartbeat>> heartbeats,
-            ConsumerProgress heartbeatProgress,
-            List<Stamped<PlacementHeartbeat>> instances,
-            Instant controlReadThrough,
-            boolean controlCaughtUp,
-            List<RoleAssignment> assignments,
-            List<RoleConfigured> configurations,
-            List<BatonEvent> maintenance) {
-    }
+    /**
+     * How long an end-offset query may hold the loop's thread: a broker that does not answer within it fails the
+     * takeover step that asked, which is tried again in a later round.
+     */
+    private static final Duration OFFSETS_TIMEOUT = Duration.ofSeconds(2);
 
     private final KafkaConsumer<String, byte[]> consumer;
     private final EventCodec codec;
-    private final DeadLetters deadLetters;
+    private final DeadLetterGate deadLetters;
     private final Clock clock;
     private final KafkaSettings settings;
     private final List<TopicPartition> heartbeatPartitions;
@@ -95,7 +84,7 @@ final class KafkaInputs implements AutoCloseable {
      * @param stallLimit a gap between two polls longer than this (beyond the poll's timeout) is a stall, after
      *     which the consumer's cached lag is not trusted until the broker's end offsets are read
      */
-    KafkaInputs(KafkaSettings settings, EventCodec codec, DeadLetters deadLetters, Clock clock, Duration lookBack,
+    KafkaInputs(KafkaSettings settings, EventCodec codec, DeadLetterGate deadLetters, Clock clock, Duration lookBack,
             Duration stallLimit) {
         this.settings = settings;
         this.stallLimit = stallLimit;
@@ -150,8 +139,8 @@ final class KafkaInputs implements AutoCloseable {
         consumer.seekToEnd(toEnd);
     }
 
-    /** Polls once (up to {@code timeout}); never throws for a bad record. */
-    Batch poll(Duration timeout) {
+    @Override
+    public Batch poll(Duration timeout) {
         Instant pollStartedAt = clock.instant();
         ConsumerRecords<String, byte[]> records = consumer.poll(timeout);
         long returned = System.nanoTime();
@@ -178,7 +167,7 @@ final class KafkaInputs implements AutoCloseable {
             try {
                 event = codec.decode(record.value());
             } catch (EventDecodingException e) {
-                deadLetters.publish(record, e.getMessage());
+                deadLetters.reject(record, e.getMessage());
                 continue;
             }
             if (event instanceof Heartbeat heartbeat) {
@@ -195,6 +184,7 @@ final class KafkaInputs implements AutoCloseable {
                 LOG.warn("Ignoring {} on {}: not expected there", event.type().wireName(), record.topic());
             }
         }
+        deadLetters.afterPoll();
         return new Batch(heartbeats, heartbeatProgress(pollStartedAt), instances,
                 readThrough(controlPartitions, pollStartedAt), caughtUp(controlPartitions), assignments, configurations,
                 maintenance);
@@ -211,7 +201,9 @@ final class KafkaInputs implements AutoCloseable {
             List<TopicPartition> watched = new ArrayList<>(heartbeatPartitions);
             watched.addAll(controlPartitions);
             try {
-                mustReach.putAll(consumer.endOffsets(watched, stallLimit.multipliedBy(4)));
+                // Bounded by the stall limit: while the broker is away this holds the loop's thread that long at
+                // most per poll, and it is asked again at the next one.
+                mustReach.putAll(consumer.endOffsets(watched, stallLimit));
                 endsUnverified = false;
             } catch (KafkaException e) {
                 LOG.warn("Could not read the end offsets of heartbeats and placement-control, reporting them as "
@@ -249,27 +241,27 @@ final class KafkaInputs implements AutoCloseable {
         return readThrough;
     }
 
-    /** Whether the consumer has read every partition of {@code end} up to its offset. */
-    boolean reached(Map<TopicPartition, Long> end) {
+    @Override
+    public boolean reached(Map<TopicPartition, Long> end) {
         return end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
     }
 
-    /** The current end (last stable) offsets of role-assignments: what a new leader must read before deciding. */
-    Map<TopicPartition, Long> assignmentEndOffsets() {
-        return consumer.endOffsets(assignmentPartitions, Duration.ofSeconds(10));
+    @Override
+    public Map<TopicPartition, Long> assignmentEndOffsets() {
+        return consumer.endOffsets(assignmentPartitions, OFFSETS_TIMEOUT);
     }
 
-    /** The current end offsets of placement-control, asked of the broker: what a candidate reads before taking over. */
-    Map<TopicPartition, Long> controlEndOffsets() {
-        return consumer.endOffsets(controlPartitions, Duration.ofSeconds(10));
+    @Override
+    public Map<TopicPartition, Long> controlEndOffsets() {
+        return consumer.endOffsets(controlPartitions, OFFSETS_TIMEOUT);
     }
 
     Set<TopicPartition> assignment() {
         return consumer.assignment();
     }
 
-    /** Wakes a blocked poll from another thread, to stop quickly. */
-    void wakeup() {
+    @Override
+    public void wakeup() {
         consumer.wakeup();
     }
 

@@ -118,12 +118,26 @@ final class KafkaLeaderPublisher implements EventPublisher, AutoCloseable {
      * producer, whose initialisation completes whatever the old one left open.
      */
     static final class Fenced extends PublishException {
+        private final boolean byNewerLeader;
+
+        /** A newer leader initialised the shared transactional id. */
         Fenced(Throwable cause) {
             super("fenced by a newer placement leader: " + cause.getMessage(), cause);
+            this.byNewerLeader = true;
         }
 
+        /** The producer is in an error state it cannot leave (a commit that timed out, an abort that failed). */
         Fenced(String message, Throwable cause) {
             super(message, cause);
+            this.byNewerLeader = false;
+        }
+
+        /**
+         * Whether a newer leader fenced this one (it must step down), rather than the producer breaking on its own
+         * (its leader may go on with a new one).
+         */
+        boolean byNewerLeader() {
+            return byNewerLeader;
         }
     }
 }

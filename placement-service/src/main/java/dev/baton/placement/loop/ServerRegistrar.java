@@ -1,9 +1,13 @@
 package dev.baton.placement.loop;
 
+import dev.baton.placement.detector.ServerIdentity;
+import dev.baton.placement.detector.ServerTransition;
 import dev.baton.placement.store.RoleStore;
 import dev.baton.placement.store.ServerRecord;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -25,6 +29,8 @@ final class ServerRegistrar implements AutoCloseable {
     private final ConcurrentLinkedQueue<ServerRecord> stored = new ConcurrentLinkedQueue<>();
     private final Thread thread;
     private volatile boolean running = true;
+    /** What the store holds, as far as the loop knows (read and written on the loop's thread only). */
+    private final Map<String, ServerRecord> registered = new HashMap<>();
 
     ServerRegistrar(RoleStore store) {
         this.store = store;
@@ -33,19 +39,30 @@ final class ServerRegistrar implements AutoCloseable {
         thread.start();
     }
 
-    /** Queues a server for registration; returns at once. */
-    void register(RoleStore.Sighting sighting) {
-        queue.add(sighting);
+    /** The servers registered before this instance started. */
+    void restore(List<ServerRecord> servers) {
+        servers.forEach(server -> registered.putIfAbsent(server.serverId(), server));
     }
 
-    /** The servers stored since the previous call. */
-    List<ServerRecord> takeStored() {
-        List<ServerRecord> result = new ArrayList<>();
+    /**
+     * Queues the servers that joined (or came back with another host or kind) for registration; returns at once.
+     * Called from the loop's thread.
+     */
+    void seen(List<ServerTransition> transitions) {
         ServerRecord record;
         while ((record = stored.poll()) != null) {
-            result.add(record);
+            registered.put(record.serverId(), record);
         }
-        return result;
+        for (ServerTransition transition : transitions) {
+            if (transition instanceof ServerTransition.Joined joined) {
+                ServerRecord known = registered.get(joined.serverId());
+                if (known != null && known.host().equals(joined.host()) && known.kind() == joined.kind()) {
+                    continue;
+                }
+                queue.add(new RoleStore.Sighting(new ServerIdentity(joined.serverId(), joined.host(), joined.kind()),
+                        joined.at()));
+            }
+        }
     }
 
     private void run() {
