@@ -10,7 +10,7 @@ import java.util.UUID;
  */
 public sealed interface BatonEvent
         permits Heartbeat, RoleEvent, RoleAssignment, ServerEvent, ConfigEvent, ProxyEvent, DeadLetter,
-                PlacementHeartbeat {
+                PlacementHeartbeat, GatewayHeartbeat {
 
     /** Unique per event; consumers deduplicate by it. */
     UUID eventId();

@@ -21,7 +21,10 @@ public enum EventType {
     PROXY_RECONNECTED("ProxyReconnected", ProxyReconnected.class, Topic.PROXY_EVENTS),
     PROXY_RECONNECT_FAILED("ProxyReconnectFailed", ProxyReconnectFailed.class, Topic.PROXY_EVENTS),
     DEAD_LETTER("DeadLetter", DeadLetter.class, Topic.DEAD_LETTERS),
-    PLACEMENT_HEARTBEAT("PlacementHeartbeat", PlacementHeartbeat.class, Topic.PLACEMENT_CONTROL);
+    PLACEMENT_HEARTBEAT("PlacementHeartbeat", PlacementHeartbeat.class, Topic.PLACEMENT_CONTROL),
+    ROLE_DRAINING("RoleDraining", RoleDraining.class, Topic.ROLE_EVENTS),
+    PROXY_DRAINED("ProxyDrained", ProxyDrained.class, Topic.PROXY_EVENTS),
+    GATEWAY_HEARTBEAT("GatewayHeartbeat", GatewayHeartbeat.class, Topic.HEARTBEATS);
 
     /** The schema version writers emit; readers accept exactly the versions they know. */
     public static final int CURRENT_SCHEMA_VERSION = 1;

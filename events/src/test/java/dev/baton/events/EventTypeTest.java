@@ -66,7 +66,8 @@ class EventTypeTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @EnumSource(value = EventType.class, names = "DEAD_LETTER", mode = EnumSource.Mode.EXCLUDE)
+    @EnumSource(value = EventType.class, names = {"DEAD_LETTER", "GATEWAY_HEARTBEAT"},
+            mode = EnumSource.Mode.EXCLUDE)
     void shouldKeyEachEventByTheFieldItsTopicNames(EventType type) throws ReflectiveOperationException {
         BatonEvent sample = SampleEvents.full(type);
         String keyField = type.topic().key();
@@ -76,6 +77,14 @@ class EventTypeTest {
                 .findFirst()
                 .orElseThrow(() -> new AssertionError(type + " has no field " + keyField));
         assertThat(sample.key()).isNotBlank().isEqualTo(component.getAccessor().invoke(sample));
+    }
+
+    @Test
+    void shouldKeyGatewayHeartbeatByItsGatewayOnTheHeartbeatTopic() {
+        var heartbeat = (GatewayHeartbeat) SampleEvents.full(EventType.GATEWAY_HEARTBEAT);
+
+        assertThat(heartbeat.topic()).isSameAs(Topic.HEARTBEATS);
+        assertThat(heartbeat.key()).isEqualTo("gw-1");
     }
 
     @Test

@@ -42,7 +42,7 @@ final class SampleEvents {
                     "no eligible server: srv-01 DOWN, srv-02 in maintenance", DETECTED_AT);
             case ROLE_ASSIGNMENT -> new RoleAssignment(
                     id(type, 1), OCCURRED_AT, "billing", 7, "srv-02", new Endpoint("srv-02.baton.internal", 47001),
-                    MoveReason.FAILOVER);
+                    MoveReason.MAINTENANCE, "srv-01");
             case SERVER_JOINED -> new ServerJoined(
                     id(type, 1), OCCURRED_AT, "srv-03", "c41d07b2", "srv-03.baton.internal", ServerKind.EXPANSION);
             case SERVER_DOWN -> new ServerDown(
@@ -72,6 +72,11 @@ final class SampleEvents {
                     "{\"type\":\"RoleMoved\",\"schemaVersion\":1,\"roleId\":\"billing\"}", null, "placement-1");
             case PLACEMENT_HEARTBEAT -> new PlacementHeartbeat(
                     id(type, 1), OCCURRED_AT, "placement-1", "3c9e1f07", 5120, 4, true, "http://placement-1:8081");
+            case ROLE_DRAINING -> new RoleDraining(
+                    id(type, 1), OCCURRED_AT, "billing", 7, "srv-01", "srv-02", MoveReason.MAINTENANCE,
+                    "srv-01 in maintenance (alice)");
+            case PROXY_DRAINED -> new ProxyDrained(id(type, 1), OCCURRED_AT, "billing", "gw-1", 7, 12, 3, 0, 42);
+            case GATEWAY_HEARTBEAT -> new GatewayHeartbeat(id(type, 1), OCCURRED_AT, "gw-1", "5d1e8c20", 311, 5000);
         };
     }
 
@@ -101,7 +106,7 @@ final class SampleEvents {
                     2048);
             // These types have no optional fields.
             case SERVER_JOINED, SERVER_DOWN, SERVER_UP, MAINTENANCE_STARTED, MAINTENANCE_ENDED,
-                    PROXY_RECONNECT_FAILED -> full(type);
+                    PROXY_RECONNECT_FAILED, ROLE_DRAINING, PROXY_DRAINED, GATEWAY_HEARTBEAT -> full(type);
         };
     }
 
@@ -116,7 +121,7 @@ final class SampleEvents {
                     new PluginSpec("sample", null, null, null), "alice"));
             case HEARTBEAT, ROLE_MOVED, ROLE_STATE_CHANGED, ROLE_UNPLACED, ROLE_ASSIGNMENT, SERVER_JOINED, SERVER_DOWN,
                     SERVER_UP, MAINTENANCE_STARTED, MAINTENANCE_ENDED, PROXY_RECONNECTED, PROXY_RECONNECT_FAILED,
-                    PLACEMENT_HEARTBEAT ->
+                    PLACEMENT_HEARTBEAT, ROLE_DRAINING, PROXY_DRAINED, GATEWAY_HEARTBEAT ->
                     List.of();
         };
     }
