@@ -26,6 +26,7 @@ import dev.baton.placement.detector.StreamGap;
 import dev.baton.placement.policy.Assignment;
 import dev.baton.placement.policy.Assignments;
 import dev.baton.placement.policy.Decision;
+import dev.baton.placement.policy.Handovers;
 import dev.baton.placement.policy.Hold;
 import dev.baton.placement.policy.ManualMove;
 import dev.baton.placement.policy.Move;
@@ -96,6 +97,7 @@ public final class PlacementLoop implements PlacementControl, Runnable {
     private final Duration evaluationInterval;
     private final LoopMetrics metrics;
     private final ServerRegistrar registrar;
+    private final Handovers handovers = new Handovers(Handovers.Settings.defaults());
 
     private final ConcurrentLinkedQueue<Command> commands = new ConcurrentLinkedQueue<>();
     private final List<PendingMove> pendingMoves = new ArrayList<>();
@@ -239,6 +241,7 @@ public final class PlacementLoop implements PlacementControl, Runnable {
                     + " that time; every server gets a full failure timeout from {}", gap.length().toMillis(),
                     gap.from(), gap.to(), gap.to());
         }
+        batch.gateways().forEach(stamped -> handovers.on(stamped.event(), stamped.recordTimestamp()));
         detector.onProgress(batch.heartbeatProgress());
         metrics.heartbeatReadThrough(batch.heartbeatProgress().readThrough());
         for (KafkaInputs.Stamped<PlacementHeartbeat> stamped : batch.instances()) {
@@ -273,6 +276,7 @@ public final class PlacementLoop implements PlacementControl, Runnable {
                 ? Assignment.unplaced(assignment.roleId(), assignment.epoch())
                 : Assignment.placed(assignment.roleId(), assignment.epoch(), assignment.serverId());
         assignments = assignments.with(List.of(next));
+        handovers.onLeadersAssignment(assignment);
         reasons.put(assignment.roleId(), assignment.reason());
         if (assignment.endpoint() != null) {
             publishedEndpoints.put(assignment.roleId(), assignment.endpoint());
@@ -537,14 +541,17 @@ public final class PlacementLoop implements PlacementControl, Runnable {
         }
         List<ManualMove> manual = pendingMoves.stream().map(PendingMove::request).toList();
         long decideStarted = System.nanoTime();
-        Decision decision = policy.decide(roles, view, assignments, manual, now);
+        Decision proposed = policy.decide(roles, view, assignments, manual, now);
+        Handovers.Round handover = handovers.round(proposed, assignments, view, now);
+        Decision decision = handover.decision();
         for (Move move : decision.moves()) {
             if (move.reason() != MoveReason.RESUME) {
                 // A resume grants the role to the host it is on: an assignment, no RoleMoved (nothing moved).
                 events.add(move.toEvent(UUID.randomUUID(), now));
             }
-            events.add(move.toAssignment(UUID.randomUUID(), now));
+            events.add(handover.assignment(move, UUID.randomUUID(), now));
         }
+        events.addAll(handover.events());
         for (Unplacement unplacement : decision.unplaced()) {
             events.add(unplacement.toEvent(UUID.randomUUID(), now));
             events.add(unplacement.toAssignment(UUID.randomUUID(), now));
@@ -571,6 +578,7 @@ public final class PlacementLoop implements PlacementControl, Runnable {
         }
         long published = System.nanoTime();
         assignments = next;
+        handovers.committed(handover);
         if (!decision.moves().isEmpty() || !decision.unplaced().isEmpty()) {
             LOG.info("Round at {}: {} moves and {} unplacements decided in {} ms; {} events committed in one "
                     + "transaction in {} ms", now, decision.moves().size(), decision.unplaced().size(),
@@ -589,7 +597,7 @@ public final class PlacementLoop implements PlacementControl, Runnable {
             metrics.unplaced.increment();
             LOG.warn("Role {}: unplaced at epoch {} ({})", unplacement.roleId(), unplacement.epoch(), unplacement.cause());
         }
-        answerManualMoves(decision);
+        answerManualMoves(proposed);
         logHolds(decision.held());
         if (decision.deferredBecause() != null && !decision.deferredBecause().equals(snapshot.deferredBecause())) {
             LOG.info("Placement deferred: {}", decision.deferredBecause());
