@@ -59,6 +59,7 @@ public final class GatewayMetrics {
         private final Counter bytesReplayed;
         private final Timer switchDuration;
         private final Timer drainDuration;
+        private final Timer roleDrains;
 
         RoleMeters(MeterRegistry registry, String roleId) {
             Gauge.builder("baton.gateway.connections.open", openConnections, AtomicInteger::get)
@@ -103,6 +104,12 @@ public final class GatewayMetrics {
                     .tag("role", roleId).publishPercentileHistogram()
                     .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(60))
                     .register(registry);
+            roleDrains = Timer.builder("baton.gateway.role.drain.duration")
+                    .description("How long the gateway took to take every connection of a role off its old host"
+                            + " after the placement asked (RoleDraining to ProxyDrained)")
+                    .tag("role", roleId).publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(60))
+                    .register(registry);
             switchDuration = Timer.builder("baton.gateway.switch.duration")
                     .description("How long a client connection was without an upstream before it was re-pointed")
                     .tag("role", roleId).publishPercentileHistogram()
@@ -143,6 +150,11 @@ public final class GatewayMetrics {
             } else {
                 lostRepointedAwaiting.increment();
             }
+        }
+
+        /** Every connection of the role left its old host, {@code millis} after the placement asked. */
+        public void drained(long millis) {
+            roleDrains.record(millis, TimeUnit.MILLISECONDS);
         }
 
         /** A connection was closed because it awaited an answer from the upstream it lost. */
