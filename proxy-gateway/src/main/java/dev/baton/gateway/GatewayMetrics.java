@@ -98,20 +98,18 @@ public final class GatewayMetrics {
             bytesReplayed = Counter.builder("baton.gateway.replayed").baseUnit("bytes")
                     .description("Unanswered client bytes resent to a new upstream (in-flight policy replay)")
                     .tag("role", roleId).register(registry);
-            drainDuration = Timer.builder("baton.gateway.drain.duration")
-                    .description("How long a connection drained from the old host of a planned move before it was"
-                            + " re-pointed")
-                    .tag("role", roleId).publishPercentileHistogram()
-                    .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(60))
-                    .register(registry);
-            roleDrains = Timer.builder("baton.gateway.role.drain.duration")
-                    .description("How long the gateway took to take every connection of a role off its old host"
-                            + " after the placement asked (RoleDraining to ProxyDrained)")
-                    .tag("role", roleId).publishPercentileHistogram()
-                    .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(60))
-                    .register(registry);
-            switchDuration = Timer.builder("baton.gateway.switch.duration")
-                    .description("How long a client connection was without an upstream before it was re-pointed")
+            drainDuration = durations(registry, roleId, "baton.gateway.drain.duration", "How long a connection"
+                    + " drained from the old host of a planned move before it was re-pointed");
+            roleDrains = durations(registry, roleId, "baton.gateway.role.drain.duration", "How long the gateway took"
+                    + " to take every connection of a role off its old host after the placement asked (RoleDraining to"
+                    + " ProxyDrained)");
+            switchDuration = durations(registry, roleId, "baton.gateway.switch.duration", "How long a client"
+                    + " connection was without an upstream before it was re-pointed");
+        }
+
+        /** A per-role timer of durations from 1 ms to a minute, with a histogram for percentiles. */
+        private static Timer durations(MeterRegistry registry, String roleId, String name, String description) {
+            return Timer.builder(name).description(description)
                     .tag("role", roleId).publishPercentileHistogram()
                     .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(60))
                     .register(registry);
