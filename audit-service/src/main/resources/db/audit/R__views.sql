@@ -24,7 +24,9 @@ WHERE e.type = 'RoleMoved';
 -- between them. A step that has not happened (yet) is NULL, and so is every duration that needs it. The
 -- gateways' in-flight counts (connections re-pointed idle, drained from the old host of a planned move, re-pointed
 -- with their unanswered requests resent, closed because they awaited an answer, and the longest drain) are NULL when
--- no gateway reported them (gateways older than the counts).
+-- no gateway reported them (gateways older than the counts). A planned move drained first: drain_started_at is the
+-- placement's RoleDraining for the role at the epoch the move left, drain_wait_ms how long the placement waited
+-- for the gateways' ProxyDrained before committing, gateways_drained how many reported.
 CREATE VIEW failover_timeline AS
 SELECT m.move_event_id,
        m.role_id,
@@ -35,6 +37,10 @@ SELECT m.move_event_id,
        m.cause,
        m.moved_at,
        t.server_down_detected_at,
+       drain.drain_started_at,
+       drain.gateways_drained,
+       round(extract(epoch FROM (m.decided_at - drain.drain_started_at)) * 1000)::bigint
+           AS drain_wait_ms,
        m.decided_at,
        running.running_at,
        proxy.clients_reconnected_at,
@@ -50,10 +56,11 @@ SELECT m.move_event_id,
            AS decide_to_running_ms,
        round(extract(epoch FROM (proxy.clients_reconnected_at - running.running_at)) * 1000)::bigint
            AS running_to_reconnected_ms,
-       -- How long clients were cut off as Baton saw it: from detection (or, for a planned move, the decision)
-       -- to the reconnection.
+       -- How long clients were cut off as Baton saw it: from detection (or, for a planned move, the start of its
+       -- drain, or failing that the decision) to the reconnection.
        round(extract(epoch FROM (proxy.clients_reconnected_at
-                                 - coalesce(t.server_down_detected_at, m.decided_at))) * 1000)::bigint
+                                 - coalesce(t.server_down_detected_at, drain.drain_started_at, m.decided_at)))
+             * 1000)::bigint
            AS total_ms
 FROM role_moves m
 -- The detection time is the move's own detectedAt; failing that, the ServerDown of the old host published
@@ -73,6 +80,18 @@ LEFT JOIN LATERAL (
                ORDER BY d.occurred_at DESC, d.event_id DESC
                LIMIT 1)) AS server_down_detected_at
 ) t ON true
+LEFT JOIN LATERAL (
+    SELECT max(d.occurred_at) AS drain_started_at,
+           (SELECT count(DISTINCT g.payload ->> 'gatewayId')
+            FROM events g
+            WHERE g.type = 'ProxyDrained' AND g.role_id = m.role_id AND g.epoch = m.epoch - 1) AS gateways_drained
+    FROM events d
+    WHERE d.type = 'RoleDraining'
+      AND d.role_id = m.role_id
+      AND d.epoch = m.epoch - 1
+      AND d.occurred_at <= m.decided_at
+    HAVING count(*) > 0
+) drain ON true
 LEFT JOIN LATERAL (
     SELECT min(r.occurred_at) AS running_at
     FROM events r

@@ -59,7 +59,7 @@ public final class PostgresEventStore {
     private static final String EVENT_COLUMNS = "event_id, type, topic, kafka_partition, kafka_offset, record_key,"
             + " role_id, server_id, epoch, occurred_at, recorded_at, payload::text AS payload";
     private static final String FAILOVER_COLUMNS = "move_event_id, role_id, epoch, from_server, to_server, reason, cause,"
-            + " moved_at, server_down_detected_at, decided_at, running_at, clients_reconnected_at, connections_moved,"
+            + " moved_at, server_down_detected_at, drain_started_at, gateways_drained, drain_wait_ms, decided_at, running_at, clients_reconnected_at, connections_moved,"
             + " connections_idle, connections_replayed, connections_closed_awaiting, connections_drained, drain_ms,"
             + " detect_to_decide_ms, decide_to_running_ms, running_to_reconnected_ms, total_ms";
 
@@ -403,6 +403,9 @@ public final class PostgresEventStore {
                 r.getString("cause"),
                 instant(r, "moved_at"),
                 instant(r, "server_down_detected_at"),
+                instant(r, "drain_started_at"),
+                nullableLong(r, "gateways_drained"),
+                nullableLong(r, "drain_wait_ms"),
                 instant(r, "decided_at"),
                 instant(r, "running_at"),
                 instant(r, "clients_reconnected_at"),

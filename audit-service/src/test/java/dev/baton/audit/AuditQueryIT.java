@@ -56,6 +56,7 @@ class AuditQueryIT {
         service = AuditService.start(AuditTestSupport.settings(kafka, db.jdbcUrl(), db.username(), db.password(), Map.of()));
         PUBLISHED.addAll(dataSet());
         PUBLISHED.addAll(Samples.scriptedFailover("role-f"));
+        PUBLISHED.addAll(Samples.scriptedPlannedMove("role-g"));
         publishAll(kafka, PUBLISHED);
         Await.until("the data set is stored", TIMEOUT, () -> storedCount() == PUBLISHED.size());
     }
@@ -205,6 +206,23 @@ class AuditQueryIT {
         assertThat(event.getString("recordedAt")).isNotNull();
         assertThat(event.getJsonObject("payload").getString("reason")).isEqualTo("MANUAL");
         assertThat(event.getJsonObject("payload").getString("from")).isEqualTo("srv-2");
+    }
+
+    @Test
+    void shouldShowTheDrainOfAPlannedMoveInItsTimeline() {
+        JsonArray rows = get("/api/v1/failovers?role=role-g&reason=MAINTENANCE").json().getJsonArray("failovers");
+
+        assertThat(rows).hasSize(1);
+        JsonObject planned = rows.getJsonObject(0);
+        assertThat(planned.getString("drainStartedAt")).isEqualTo(Samples.DRAIN_STARTED.toString());
+        assertThat(planned.getLong("gatewaysDrained")).isEqualTo(2L);
+        assertThat(planned.getLong("drainWaitMs")).isEqualTo(150L);
+        assertThat(planned.getLong("decideToRunningMs")).isEqualTo(550L);
+        assertThat(planned.getLong("totalMs")).as("clients were held from the drain's start").isEqualTo(750L);
+        JsonObject initial = get("/api/v1/failovers?role=role-g&reason=INITIAL").json().getJsonArray("failovers")
+                .getJsonObject(0);
+        assertThat(initial.getString("drainStartedAt")).isNull();
+        assertThat(initial.getLong("gatewaysDrained")).isNull();
     }
 
     @Test

@@ -9,6 +9,8 @@ import dev.baton.events.MoveReason;
 import dev.baton.events.ProxyReconnectFailed;
 import dev.baton.events.ProxyReconnected;
 import dev.baton.events.RoleConfigured;
+import dev.baton.events.ProxyDrained;
+import dev.baton.events.RoleDraining;
 import dev.baton.events.RoleMoved;
 import dev.baton.events.RoleState;
 import dev.baton.events.RoleStateChanged;
@@ -92,6 +94,30 @@ public final class Samples {
      * own detectedAt. Expected timeline of epoch 2: detected +0, decided +200 ms, RUNNING +900 ms, reconnected
      * +1150 ms. Epoch 3: detected +60 s, decided +60.1 s, RUNNING +60.5 s, reconnected +60.6 s.
      */
+    /** The instant the scripted planned move's drain begins. */
+    public static final Instant DRAIN_STARTED = Instant.parse("2023-05-06T08:00:00Z");
+
+    /**
+     * A maintenance move of {@code role} from srv-1 (epoch 1) to srv-2, drained first: the placement asks at
+     * {@link #DRAIN_STARTED}, two gateways report within 120 ms, the move is decided at +150 ms, srv-2 runs it at
+     * +700 ms and the gateways reconnect at +750 ms.
+     */
+    public static List<BatonEvent> scriptedPlannedMove(String role) {
+        Instant t = DRAIN_STARTED;
+        List<BatonEvent> events = new ArrayList<>();
+        events.add(moved(role, 1, null, "srv-1", MoveReason.INITIAL, null, t.minusSeconds(100), t.minusSeconds(100)));
+        events.add(new RoleDraining(UUID.randomUUID(), t, role, 1, "srv-1", "srv-2", MoveReason.MAINTENANCE,
+                "srv-1 in maintenance"));
+        events.add(new ProxyDrained(UUID.randomUUID(), t.plusMillis(80), role, "gw-1", 1, 4, 2, 0, 70));
+        events.add(new ProxyDrained(UUID.randomUUID(), t.plusMillis(120), role, "gw-2", 1, 1, 0, 0, 0));
+        events.add(moved(role, 2, "srv-1", "srv-2", MoveReason.MAINTENANCE, null, t.plusMillis(150),
+                t.plusMillis(160)));
+        events.add(state(role, "srv-1", 1, RoleState.STOPPED, t.plusMillis(300)));
+        events.add(state(role, "srv-2", 2, RoleState.RUNNING, t.plusMillis(700)));
+        events.add(reconnected(role, 2, 5, t.plusMillis(750)));
+        return events;
+    }
+
     public static List<BatonEvent> scriptedFailover(String role) {
         return scriptedFailover(role, FAILOVER_DETECTED);
     }

@@ -65,6 +65,18 @@ final class GatewayMetricsReader {
                         * 1000);
     }
 
+    /**
+     * How many times the gateway reported a role's drain done (RoleDraining to ProxyDrained), and the longest of
+     * those drains in ms (NaN when none).
+     */
+    double[] roleDrains(String role) throws IOException, InterruptedException {
+        String metrics = get("/metrics", false);
+        String labels = "\\{role=\"" + Pattern.quote(role) + "\"[^}]*}";
+        double count = value(metrics, "baton_gateway_role_drain_duration_seconds_count" + labels);
+        double max = value(metrics, "baton_gateway_role_drain_duration_seconds_max" + labels);
+        return new double[] {Double.isNaN(count) ? 0 : count, max * 1000};
+    }
+
     private static long losses(String metrics, String role, String outcome) {
         double v = value(metrics, "baton_gateway_upstream_losses_total\\{outcome=\"" + outcome + "\",role=\""
                 + Pattern.quote(role) + "\"[^}]*}");

@@ -4,6 +4,7 @@ import dev.baton.events.BatonEvent;
 import dev.baton.events.Endpoint;
 import dev.baton.events.MoveReason;
 import dev.baton.events.RoleAssignment;
+import dev.baton.events.RoleDraining;
 import dev.baton.events.RoleMoved;
 import dev.baton.events.RoleState;
 import dev.baton.events.RoleStateChanged;
@@ -27,9 +28,9 @@ import java.util.regex.Pattern;
 /**
  * One run of {@link GatewayMovesBench}: two {@code redis-server} processes as the role's hosts, {@code redis-benchmark}
  * (pipelined) through the gateway, and one move of the role from the first to the second a third of the way into the
- * SET test: after a SIGKILL of the first (unplanned), as a maintenance move (planned: the first keeps running until
- * the second serves, then it is killed) or as a failback (planned, the first is stopped with SIGTERM at once, as its
- * agent does on the same decision). The move is published the way the placement and the agents publish it.
+ * SET test: after a SIGKILL of the first (unplanned), or as a planned move (maintenance or failback) the way the
+ * placement and the agents carry it out: RoleDraining, the gateway's drain, the move naming the old host in
+ * handoverFrom, the old host stopped (SIGTERM, awaited), its STOPPED, the release, the new host RUNNING.
  */
 final class GatewayMoveRun {
     private static final Duration T = Duration.ofSeconds(30);
@@ -53,7 +54,7 @@ final class GatewayMoveRun {
             return switch (this) {
                 case KILL_CLOSE, KILL_REPLAY -> "kill -9 of the host";
                 case MAINTENANCE -> "maintenance (planned)";
-                case FAILBACK -> "failback (planned, old host stops at once)";
+                case FAILBACK -> "failback (planned)";
             } + ", " + policy();
         }
     }
@@ -68,7 +69,8 @@ final class GatewayMoveRun {
      * @param hungConnections the role's connections still open at the gateway when a hung run was given up
      */
     record Result(GatewayMoveRun.Scenario scenario, int run, int exitCode, String error, long exitAfterMoveMs,
-            double maxLatencyMs, int hungConnections, GatewayMetricsReader.Outcomes outcomes) {
+            double maxLatencyMs, int hungConnections, GatewayMetricsReader.Outcomes outcomes, double roleDrainMs,
+            long handoverMs) {
         boolean hung() {
             return exitCode == -1;
         }
@@ -102,19 +104,24 @@ final class GatewayMoveRun {
                     ProcessHandle.of(a.pid()).ifPresent(ProcessHandle::destroyForcibly);
                 }
                 long movedAt = System.nanoTime();
-                GatewayBench.publish(bootstrap, move(role, switch (scenario) {
-                    case KILL_CLOSE, KILL_REPLAY -> MoveReason.FAILOVER;
-                    case MAINTENANCE -> MoveReason.MAINTENANCE;
-                    case FAILBACK -> MoveReason.FAILBACK;
-                }, endpointB));
-                if (scenario == Scenario.FAILBACK) {
-                    // Both agents act on the same decision: the old host stops the role (SIGTERM) while the gateway
-                    // may still be draining from it.
+                double roleDrainMs = Double.NaN;
+                long handoverMs = -1;
+                if (scenario.planned()) {
+                    MoveReason reason = scenario == Scenario.MAINTENANCE ? MoveReason.MAINTENANCE : MoveReason.FAILBACK;
+                    double drainsBefore = gateway.roleDrains(role)[0];
+                    GatewayBench.publish(bootstrap, List.of(new RoleDraining(UUID.randomUUID(), Instant.now(), role, 1,
+                            "srv-a", "srv-b", reason, "bench: " + reason)));
+                    Await.until("the gateway drained " + role, T, () -> gateway.roleDrains(role)[0] > drainsBefore);
+                    roleDrainMs = gateway.roleDrains(role)[1];
+                    long committed = System.nanoTime();
+                    GatewayBench.publish(bootstrap, plannedMove(role, reason));
+                    // The old host's agent stops the role on reading the move; the new one waits for the release.
                     ProcessHandle.of(a.pid()).ifPresent(ProcessHandle::destroy);
-                } else if (scenario.planned()) {
-                    // Maintenance: the old host runs until the new one serves, then stops.
-                    Await.until("the benchmark under way on " + role + "-b", T, () -> commandsProcessed(portB) > 1_000);
-                    ProcessHandle.of(a.pid()).ifPresent(ProcessHandle::destroyForcibly);
+                    Await.until(role + "-a stopped", T, () -> !a.alive());
+                    GatewayBench.publish(bootstrap, release(role, reason, endpointB));
+                    handoverMs = (System.nanoTime() - committed) / 1_000_000;
+                } else {
+                    GatewayBench.publish(bootstrap, move(role, MoveReason.FAILOVER, endpointB));
                 }
                 RedisBenchmark.Result result;
                 try {
@@ -122,12 +129,12 @@ final class GatewayMoveRun {
                 } catch (AssertionError hung) {
                     return new Result(scenario, run, -1, "no exit within " + load.hang().toSeconds() + " s",
                             (System.nanoTime() - movedAt) / 1_000_000, Double.NaN, gateway.openConnections(role),
-                            gateway.outcomes(role));
+                            gateway.outcomes(role), roleDrainMs, handoverMs);
                 }
                 long exitAfter = (System.nanoTime() - movedAt) / 1_000_000;
                 String error = result.output().lines().filter(l -> l.contains("Error")).findFirst().orElse(null);
                 return new Result(scenario, run, result.exitCode(), error, exitAfter, maxLatencyMs(result.output()), 0,
-                        gateway.outcomes(role));
+                        gateway.outcomes(role), roleDrainMs, handoverMs);
             }
         }
     }
@@ -139,6 +146,25 @@ final class GatewayMoveRun {
                 new RoleMoved(UUID.randomUUID(), now, role, 2, "srv-a", "srv-b", reason, "bench: " + reason,
                         reason == MoveReason.FAILOVER ? now : null, now),
                 new RoleAssignment(UUID.randomUUID(), now, role, 2, "srv-b", null, reason),
+                new RoleStateChanged(UUID.randomUUID(), Instant.now(), role, "srv-b", 2, RoleState.RUNNING, to,
+                        "listening"),
+                new RoleAssignment(UUID.randomUUID(), Instant.now(), role, 2, "srv-b", to, reason));
+    }
+
+    /** The committed planned move: RoleMoved and RoleAssignment to srv-b at epoch 2, srv-a named in handoverFrom. */
+    private static List<BatonEvent> plannedMove(String role, MoveReason reason) {
+        Instant now = Instant.now();
+        return List.of(
+                new RoleMoved(UUID.randomUUID(), now, role, 2, "srv-a", "srv-b", reason, "bench: " + reason, null, now),
+                new RoleAssignment(UUID.randomUUID(), now, role, 2, "srv-b", null, reason, "srv-a"));
+    }
+
+    /** srv-a's STOPPED, the placement's release, srv-b's RUNNING and the assignment with its endpoint. */
+    private static List<BatonEvent> release(String role, MoveReason reason, Endpoint to) {
+        return List.of(
+                new RoleStateChanged(UUID.randomUUID(), Instant.now(), role, "srv-a", 1, RoleState.STOPPED, null,
+                        "assigned to srv-b at epoch 2 (" + reason + ")"),
+                new RoleAssignment(UUID.randomUUID(), Instant.now(), role, 2, "srv-b", null, reason),
                 new RoleStateChanged(UUID.randomUUID(), Instant.now(), role, "srv-b", 2, RoleState.RUNNING, to,
                         "listening"),
                 new RoleAssignment(UUID.randomUUID(), Instant.now(), role, 2, "srv-b", to, reason));

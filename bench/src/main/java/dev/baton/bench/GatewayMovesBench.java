@@ -108,8 +108,10 @@ public final class GatewayMovesBench implements Callable<Integer> {
             report.figure("longest request, " + scenario.label(), ms(max(results, scenario, Result::maxLatencyMs)));
         }
         for (Scenario scenario : List.of(Scenario.MAINTENANCE, Scenario.FAILBACK)) {
-            report.figure("drain time (longest), " + scenario.label(), ms(max(results, scenario,
-                    r -> r.outcomes().drained() == 0 ? Double.NaN : r.outcomes().drainMaxMs())));
+            report.figure("drain time (longest, RoleDraining to ProxyDrained), " + scenario.label(),
+                    ms(max(results, scenario, Result::roleDrainMs)));
+            report.figure("old host stopped and new one released (longest), " + scenario.label(),
+                    ms(max(results, scenario, r -> r.handoverMs() < 0 ? Double.NaN : r.handoverMs())));
         }
         report.figure("kill -9 under close: the client saw the closed connection after (longest)",
                 ms(max(results, Scenario.KILL_CLOSE, r -> r.hung() ? Double.NaN : r.exitAfterMoveMs())));
@@ -120,10 +122,10 @@ public final class GatewayMovesBench implements Callable<Integer> {
             rows.add(List.of(r.scenario().label(), Integer.toString(r.run()), outcome(r), ms(r.maxLatencyMs()),
                     Long.toString(r.outcomes().idle()), Long.toString(r.outcomes().drained()),
                     Long.toString(r.outcomes().replayed()), Long.toString(r.outcomes().closedAwaiting()),
-                    r.outcomes().drained() == 0 ? "–" : ms(r.outcomes().drainMaxMs())));
+                    r.outcomes().drained() == 0 ? "–" : ms(r.outcomes().drainMaxMs()), ms(r.roleDrainMs())));
         }
         report.table(List.of("move, policy", "run", "client", "longest request", "idle", "drained", "replayed",
-                "closed awaiting", "longest drain"), rows);
+                "closed awaiting", "longest drain", "role drained in"), rows);
         report.paragraph("""
                 Debian's `redis-benchmark` (`-c %d -P %d`: each connection sends %d requests, then waits for their
                 answers) through the gateway (its own JVM, epoll) to a role whose hosts are two `redis-server`
@@ -131,11 +133,13 @@ public final class GatewayMovesBench implements Callable<Integer> {
                 moves are published the way the placement and the agents publish them (RoleMoved, RoleAssignment,
                 the new host's RUNNING with its endpoint) on a real broker, at once: failure detection is not part of
                 this measure (`failover` measures it). **kill -9**: the first redis-server is killed with SIGKILL, then
-                the move (reason FAILOVER) is published. **maintenance**: the move (reason MAINTENANCE) is published
-                while the first keeps running; once the second has served 1,000 commands the first is killed.
-                **failback**: the move (reason FAILBACK) is published and the first redis-server is stopped with
-                SIGTERM at once, as its agent does when both agents act on the same decision (the placement does not
-                wait for the gateways' drains yet: see docs/architecture.md).
+                the move (reason FAILOVER) is published. **maintenance** and **failback** are planned moves, carried
+                out as the placement and the agents do (docs/architecture.md, "Planned moves"): RoleDraining at epoch
+                1; once the gateway reported the role drained (its `baton_gateway_role_drain_duration_seconds`: "role
+                drained in"), the move (RoleMoved, RoleAssignment naming the old host in handoverFrom); the first
+                redis-server stopped with SIGTERM and awaited (break); then its STOPPED, the release (the assignment
+                again without handoverFrom) and the second's RUNNING (make). The second never serves while the first
+                runs.
                 A run that has not ended %d s after the move counts as hung, with the role's connections still open
                 at the gateway. The counts per outcome are the gateway's (`baton_gateway_upstream_losses_total`), the
                 longest drain its `baton_gateway_drain_duration_seconds_max`, the longest request redis-benchmark's

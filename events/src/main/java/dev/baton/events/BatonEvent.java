@@ -10,7 +10,7 @@ import java.util.UUID;
  */
 public sealed interface BatonEvent
         permits Heartbeat, RoleEvent, RoleAssignment, ServerEvent, SafetyBrakeEvent, ConfigEvent, ProxyEvent,
-                DeadLetter, PlacementHeartbeat {
+                DeadLetter, PlacementHeartbeat, GatewayHeartbeat {
 
     /** Unique per event; consumers deduplicate by it. */
     UUID eventId();

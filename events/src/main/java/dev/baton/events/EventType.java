@@ -23,7 +23,10 @@ public enum EventType {
     DEAD_LETTER("DeadLetter", DeadLetter.class, Topic.DEAD_LETTERS),
     PLACEMENT_HEARTBEAT("PlacementHeartbeat", PlacementHeartbeat.class, Topic.PLACEMENT_CONTROL),
     SAFETY_BRAKE_ENGAGED("SafetyBrakeEngaged", SafetyBrakeEngaged.class, Topic.SERVER_EVENTS),
-    SAFETY_BRAKE_RELEASED("SafetyBrakeReleased", SafetyBrakeReleased.class, Topic.SERVER_EVENTS);
+    SAFETY_BRAKE_RELEASED("SafetyBrakeReleased", SafetyBrakeReleased.class, Topic.SERVER_EVENTS),
+    ROLE_DRAINING("RoleDraining", RoleDraining.class, Topic.ROLE_EVENTS),
+    PROXY_DRAINED("ProxyDrained", ProxyDrained.class, Topic.PROXY_EVENTS),
+    GATEWAY_HEARTBEAT("GatewayHeartbeat", GatewayHeartbeat.class, Topic.HEARTBEATS);
 
     /** The schema version writers emit; readers accept exactly the versions they know. */
     public static final int CURRENT_SCHEMA_VERSION = 1;

@@ -1,7 +1,7 @@
 package dev.baton.events;
 
 /** What the proxy gateway did for a role's clients, on {@link Topic#PROXY_EVENTS}, keyed by role id. */
-public sealed interface ProxyEvent extends BatonEvent permits ProxyReconnected, ProxyReconnectFailed {
+public sealed interface ProxyEvent extends BatonEvent permits ProxyReconnected, ProxyReconnectFailed, ProxyDrained {
     String roleId();
 
     String gatewayId();

@@ -66,7 +66,8 @@ class EventTypeTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @EnumSource(value = EventType.class, names = {"DEAD_LETTER", "SAFETY_BRAKE_ENGAGED", "SAFETY_BRAKE_RELEASED"},
+    @EnumSource(value = EventType.class, names = {"DEAD_LETTER", "SAFETY_BRAKE_ENGAGED", "SAFETY_BRAKE_RELEASED",
+            "GATEWAY_HEARTBEAT"},
             mode = EnumSource.Mode.EXCLUDE)
     void shouldKeyEachEventByTheFieldItsTopicNames(EventType type) throws ReflectiveOperationException {
         BatonEvent sample = SampleEvents.full(type);
@@ -86,6 +87,14 @@ class EventTypeTest {
 
         assertThat(sample.topic()).isSameAs(Topic.SERVER_EVENTS);
         assertThat(sample.key()).isEqualTo(sample.instanceId()).isEqualTo("placement-1");
+    }
+
+    @Test
+    void shouldKeyGatewayHeartbeatByItsGatewayOnTheHeartbeatTopic() {
+        var heartbeat = (GatewayHeartbeat) SampleEvents.full(EventType.GATEWAY_HEARTBEAT);
+
+        assertThat(heartbeat.topic()).isSameAs(Topic.HEARTBEATS);
+        assertThat(heartbeat.key()).isEqualTo("gw-1");
     }
 
     @Test

@@ -42,7 +42,7 @@ final class SampleEvents {
                     "no eligible server: srv-01 DOWN, srv-02 in maintenance", DETECTED_AT);
             case ROLE_ASSIGNMENT -> new RoleAssignment(
                     id(type, 1), OCCURRED_AT, "billing", 7, "srv-02", new Endpoint("srv-02.baton.internal", 47001),
-                    MoveReason.FAILOVER);
+                    MoveReason.MAINTENANCE, "srv-01");
             case SERVER_JOINED -> new ServerJoined(
                     id(type, 1), OCCURRED_AT, "srv-03", "c41d07b2", "srv-03.baton.internal", ServerKind.EXPANSION);
             case SERVER_DOWN -> new ServerDown(
@@ -79,6 +79,11 @@ final class SampleEvents {
             case SAFETY_BRAKE_RELEASED -> new SafetyBrakeReleased(
                     id(type, 1), OCCURRED_AT, "placement-1", "alice",
                     "released by alice: the silent servers are declared DOWN");
+            case ROLE_DRAINING -> new RoleDraining(
+                    id(type, 1), OCCURRED_AT, "billing", 7, "srv-01", "srv-02", MoveReason.MAINTENANCE,
+                    "srv-01 in maintenance (alice)");
+            case PROXY_DRAINED -> new ProxyDrained(id(type, 1), OCCURRED_AT, "billing", "gw-1", 7, 12, 3, 0, 42);
+            case GATEWAY_HEARTBEAT -> new GatewayHeartbeat(id(type, 1), OCCURRED_AT, "gw-1", "5d1e8c20", 311, 5000);
         };
     }
 
@@ -110,7 +115,8 @@ final class SampleEvents {
                     id(type, 2), OCCURRED_AT, "placement-1", null, "the silent servers are heard again");
             // These types have no optional fields.
             case SERVER_JOINED, SERVER_DOWN, SERVER_UP, MAINTENANCE_STARTED, MAINTENANCE_ENDED,
-                    PROXY_RECONNECT_FAILED, SAFETY_BRAKE_ENGAGED -> full(type);
+                    PROXY_RECONNECT_FAILED, SAFETY_BRAKE_ENGAGED, ROLE_DRAINING, PROXY_DRAINED, GATEWAY_HEARTBEAT ->
+                    full(type);
         };
     }
 
@@ -125,7 +131,8 @@ final class SampleEvents {
                     new PluginSpec("sample", null, null, null), "alice"));
             case HEARTBEAT, ROLE_MOVED, ROLE_STATE_CHANGED, ROLE_UNPLACED, ROLE_ASSIGNMENT, SERVER_JOINED, SERVER_DOWN,
                     SERVER_UP, MAINTENANCE_STARTED, MAINTENANCE_ENDED, PROXY_RECONNECTED, PROXY_RECONNECT_FAILED,
-                    PLACEMENT_HEARTBEAT, SAFETY_BRAKE_ENGAGED, SAFETY_BRAKE_RELEASED ->
+                    PLACEMENT_HEARTBEAT, SAFETY_BRAKE_ENGAGED, SAFETY_BRAKE_RELEASED, ROLE_DRAINING, PROXY_DRAINED,
+                    GATEWAY_HEARTBEAT ->
                     List.of();
         };
     }

@@ -12,6 +12,7 @@ import dev.baton.events.Endpoint;
 import dev.baton.events.Heartbeat;
 import dev.baton.events.HostedRole;
 import dev.baton.events.MoveReason;
+import dev.baton.events.RoleAssignment;
 import dev.baton.events.RoleState;
 import dev.baton.events.RoleStateChanged;
 import dev.baton.events.Topic;
@@ -28,6 +29,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
@@ -115,7 +117,7 @@ class AgentProcessIT {
     }
 
     @Test
-    void shouldHandARoleOverOnSigtermBeforeStoppingItAndExiting(TestKafka kafka) throws Exception {
+    void shouldKeepServingOnSigtermUntilThePlannedMoveThenStopAndExit(TestKafka kafka) throws Exception {
         Process agent = startAgent(kafka, "proc-3", Map.of("leave.timeout", "30s"));
         kafka.send(role("handover", List.of("proc-3", "proc-new"), null, null));
         kafka.send(assignment("handover", 1, "proc-3", MoveReason.INITIAL));
@@ -129,25 +131,24 @@ class AgentProcessIT {
         // Then it announces the leave and keeps serving
         kafka.awaitEvent(Topic.HEARTBEATS, Heartbeat.class, h -> h.serverId().equals("proc-3") && h.leaving()
                 && h.roles().contains(runningHere), TIMEOUT);
-        // Playing the placement: a planned move to another server ...
-        Instant movedAt = Instant.now();
-        kafka.send(assignment("handover", 2, "proc-new", MoveReason.MAINTENANCE));
+        Instant leftAt = Instant.now();
         kafka.awaitEvent(Topic.HEARTBEATS, Heartbeat.class, h -> h.serverId().equals("proc-3") && h.leaving()
-                && h.occurredAt().isAfter(movedAt.plusMillis(300)) && h.roles().contains(runningHere), TIMEOUT);
+                && h.occurredAt().isAfter(leftAt.plusMillis(300)) && h.roles().contains(runningHere), TIMEOUT);
         assertThat(agent.isAlive()).isTrue();
         assertThat(LineClient.ask(endpoint.host(), endpoint.port(), "still here")).isEqualTo("proc-3 still here");
 
-        // ... that completes once the new host reports the role RUNNING
+        // Playing the placement: a planned move to another server (which waits for this one to stop the role)
         Instant handedOverAt = Instant.now();
-        kafka.send(Fixtures.runningOn("proc-new", "handover", 2));
+        kafka.send(new RoleAssignment(UUID.randomUUID(), handedOverAt, "handover", 2, "proc-new", null,
+                MoveReason.MAINTENANCE, "proc-3"));
 
         RoleStateChanged stopped = kafka.awaitEvent(Topic.ROLE_EVENTS, RoleStateChanged.class,
                 about("handover", "proc-3").and(e -> e.state() == RoleState.STOPPED), TIMEOUT);
         assertThat(stopped.epoch()).isEqualTo(1);
-        assertThat(stopped.detail()).isEqualTo("handed over: proc-new reported it RUNNING at epoch 2");
+        assertThat(stopped.detail()).isEqualTo("assigned to proc-new at epoch 2 (MAINTENANCE)");
         assertThat(stopped.occurredAt()).isAfter(handedOverAt);
         assertThat(agent.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).as("exits once its roles moved").isTrue();
-        LOG.info("Measured: RUNNING elsewhere published -> STOPPED here in {} ms",
+        LOG.info("Measured: planned move published -> STOPPED here in {} ms",
                 Duration.between(handedOverAt, stopped.occurredAt()).toMillis());
         assertThat(PortProbe.accepts(endpoint.host(), endpoint.port(), Duration.ofMillis(200))).isFalse();
     }

@@ -59,6 +59,7 @@ public final class GatewayMetrics {
         private final Counter bytesReplayed;
         private final Timer switchDuration;
         private final Timer drainDuration;
+        private final Timer roleDrains;
 
         RoleMeters(MeterRegistry registry, String roleId) {
             Gauge.builder("baton.gateway.connections.open", openConnections, AtomicInteger::get)
@@ -97,14 +98,18 @@ public final class GatewayMetrics {
             bytesReplayed = Counter.builder("baton.gateway.replayed").baseUnit("bytes")
                     .description("Unanswered client bytes resent to a new upstream (in-flight policy replay)")
                     .tag("role", roleId).register(registry);
-            drainDuration = Timer.builder("baton.gateway.drain.duration")
-                    .description("How long a connection drained from the old host of a planned move before it was"
-                            + " re-pointed")
-                    .tag("role", roleId).publishPercentileHistogram()
-                    .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(60))
-                    .register(registry);
-            switchDuration = Timer.builder("baton.gateway.switch.duration")
-                    .description("How long a client connection was without an upstream before it was re-pointed")
+            drainDuration = durations(registry, roleId, "baton.gateway.drain.duration", "How long a connection"
+                    + " drained from the old host of a planned move before it was re-pointed");
+            roleDrains = durations(registry, roleId, "baton.gateway.role.drain.duration", "How long the gateway took"
+                    + " to take every connection of a role off its old host after the placement asked (RoleDraining to"
+                    + " ProxyDrained)");
+            switchDuration = durations(registry, roleId, "baton.gateway.switch.duration", "How long a client"
+                    + " connection was without an upstream before it was re-pointed");
+        }
+
+        /** A per-role timer of durations from 1 ms to a minute, with a histogram for percentiles. */
+        private static Timer durations(MeterRegistry registry, String roleId, String name, String description) {
+            return Timer.builder(name).description(description)
                     .tag("role", roleId).publishPercentileHistogram()
                     .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(60))
                     .register(registry);
@@ -143,6 +148,11 @@ public final class GatewayMetrics {
             } else {
                 lostRepointedAwaiting.increment();
             }
+        }
+
+        /** Every connection of the role left its old host, {@code millis} after the placement asked. */
+        public void drained(long millis) {
+            roleDrains.record(millis, TimeUnit.MILLISECONDS);
         }
 
         /** A connection was closed because it awaited an answer from the upstream it lost. */

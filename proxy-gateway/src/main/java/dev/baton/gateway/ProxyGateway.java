@@ -50,7 +50,7 @@ public final class ProxyGateway implements AutoCloseable {
     /** Creates missing topics, binds the ports and starts following the role topics. Blocks up to 30 s. */
     public static ProxyGateway start(GatewaySettings settings) throws Exception {
         TopicBootstrap.ensure(settings.kafka(), List.of(Topic.ROLE_ASSIGNMENTS, Topic.ROLE_EVENTS, Topic.CONFIG_EVENTS,
-                Topic.PROXY_EVENTS),
+                Topic.PROXY_EVENTS, Topic.HEARTBEATS),
                 START_TIMEOUT);
         PrometheusMeterRegistry registry = OpsEndpoints.newRegistry(GatewaySettings.SERVICE);
         GatewayMetrics metrics = new GatewayMetrics(registry);

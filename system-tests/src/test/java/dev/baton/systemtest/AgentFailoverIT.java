@@ -204,7 +204,7 @@ class AgentFailoverIT {
     }
 
     @Test
-    void shouldHandTheRoleOverToBBeforeAStopsItOnSigterm() {
+    void shouldStopTheRoleOnABeforeBStartsItOnSigterm() {
         String role = "tm-role";
         AgentProcess a = agents.process("tm-a");
         agents.inProcess("tm-b");
@@ -217,22 +217,23 @@ class AgentFailoverIT {
         // When A's agent is asked to stop (SIGTERM): a planned leave
         a.terminate();
 
-        // Then the placement moves the role as planned, B runs it, and only then A stops its copy
+        // Then the placement moves the role as planned, A stops its copy, and only then B starts it
         RoleMoved planned = events.move(role, 2);
         assertThat(planned.reason()).isEqualTo(MoveReason.MAINTENANCE);
         assertThat(planned.from()).isEqualTo("tm-a");
         assertThat(planned.to()).isEqualTo("tm-b");
         RoleStateChanged onB = events.state(role, "tm-b", 2, RoleState.RUNNING);
         RoleStateChanged stoppedOnA = events.state(role, "tm-a", 1, RoleState.STOPPED);
-        assertThat(stoppedOnA.detail()).isEqualTo("handed over: tm-b reported it RUNNING at epoch 2");
-        assertThat(onB.occurredAt()).as("RUNNING on B before A's copy stopped (make-before-break)")
-                .isBefore(stoppedOnA.occurredAt());
+        RoleStateChanged startingOnB = events.state(role, "tm-b", 2, RoleState.STARTING);
+        assertThat(stoppedOnA.detail()).isEqualTo("assigned to tm-b at epoch 2 (MAINTENANCE)");
+        assertThat(startingOnB.occurredAt()).as("A's copy stopped before B started it (break-before-make)")
+                .isAfterOrEqualTo(stoppedOnA.occurredAt());
         assertThat(events.statesOf(role, "tm-a")).containsExactly("STARTING@1", "RUNNING@1", "STOPPED@1");
         assertThat(a.awaitExit(T)).as("A's agent exits once its role moved").isTrue();
         assertThat(ask(onB.endpoint(), "after")).isEqualTo("tm-b after");
-        LOG.info("MEASURED SIGTERM: RoleMoved -> RUNNING on B in {} ms; RUNNING on B -> STOPPED on A in {} ms",
-                Duration.between(planned.occurredAt(), onB.occurredAt()).toMillis(),
-                Duration.between(onB.occurredAt(), stoppedOnA.occurredAt()).toMillis());
+        LOG.info("MEASURED SIGTERM: RoleMoved -> STOPPED on A in {} ms; STOPPED on A -> RUNNING on B in {} ms",
+                Duration.between(planned.occurredAt(), stoppedOnA.occurredAt()).toMillis(),
+                Duration.between(stoppedOnA.occurredAt(), onB.occurredAt()).toMillis());
     }
 
     @Test

@@ -14,6 +14,10 @@ import java.util.UUID;
  * @param connectionsDrained of {@code connectionsMoved}, those that got their answer from the old host of a planned
  *     move while draining
  * @param drainMs the longest drain any gateway reported for the move
+ * @param drainStartedAt when the placement asked the gateways to drain the role before this planned move; null when
+ *     the move did not drain (unplanned, or no gateway was alive)
+ * @param gatewaysDrained how many gateways reported the drain done; null without a drain
+ * @param drainWaitMs how long the placement waited for the drain before committing the move
  */
 public record FailoverTimeline(
         UUID moveEventId,
@@ -25,6 +29,9 @@ public record FailoverTimeline(
         String cause,
         Instant movedAt,
         Instant serverDownDetectedAt,
+        Instant drainStartedAt,
+        Long gatewaysDrained,
+        Long drainWaitMs,
         Instant decidedAt,
         Instant runningAt,
         Instant clientsReconnectedAt,

@@ -107,13 +107,17 @@ public final class ApiFormats {
         return table.size() == 0 ? "no events\n" : table.render();
     }
 
-    /** {@code GET /failovers}: one row per move with the durations of its steps. */
+    /**
+     * {@code GET /failovers}: one row per move with the durations of its steps; DRAIN is how long a planned move waited
+     * for the gateways' drains.
+     */
     public static String failovers(JsonNode page) {
-        Table table = Table.of("MOVED AT", "ROLE", "EPOCH", "FROM", "TO", "REASON", "DETECT>DECIDE", "DECIDE>RUNNING",
-                "RUNNING>RECONNECTED", "TOTAL", "CONNECTIONS", "CLOSED AWAITING", "CAUSE");
+        Table table = Table.of("MOVED AT", "ROLE", "EPOCH", "FROM", "TO", "REASON", "DRAIN", "DETECT>DECIDE",
+                "DECIDE>RUNNING", "RUNNING>RECONNECTED", "TOTAL", "CONNECTIONS", "CLOSED AWAITING", "CAUSE");
         for (JsonNode row : page.path("failovers")) {
             table.row(Texts.instant(text(row, "movedAt")), text(row, "roleId"), text(row, "epoch"), text(row, "from"),
-                    text(row, "to"), text(row, "reason"), ms(row, "detectToDecideMs"), ms(row, "decideToRunningMs"),
+                    text(row, "to"), text(row, "reason"), ms(row, "drainWaitMs"), ms(row, "detectToDecideMs"),
+                    ms(row, "decideToRunningMs"),
                     ms(row, "runningToReconnectedMs"), ms(row, "totalMs"), text(row, "connectionsMoved"),
                     text(row, "connectionsClosedAwaiting"), text(row, "cause"));
         }

@@ -9,12 +9,15 @@ import dev.baton.events.HostedRole;
 import dev.baton.events.MaintenanceEnded;
 import dev.baton.events.MaintenanceStarted;
 import dev.baton.events.PlacementHeartbeat;
+import dev.baton.events.GatewayHeartbeat;
+import dev.baton.events.ProxyDrained;
 import dev.baton.events.ProxyReconnectFailed;
 import dev.baton.events.ProxyReconnected;
 import dev.baton.events.RoleAssignment;
 import dev.baton.events.RoleConfigured;
 import dev.baton.events.RoleMoved;
 import dev.baton.events.RoleStateChanged;
+import dev.baton.events.RoleDraining;
 import dev.baton.events.RoleUnplaced;
 import dev.baton.events.SafetyBrakeEngaged;
 import dev.baton.events.SafetyBrakeReleased;
@@ -62,9 +65,13 @@ public final class EventLine {
         } else if (event instanceof RoleUnplaced e) {
             return "epoch=" + e.epoch() + " unplaced" + (e.from() == null ? "" : " from " + e.from()) + " ("
                     + e.cause() + ")";
+        } else if (event instanceof RoleDraining e) {
+            return "epoch=" + e.epoch() + " draining " + e.from() + " before " + e.reason() + " -> " + e.to() + " ("
+                    + e.cause() + ")";
         } else if (event instanceof RoleAssignment e) {
             return "epoch=" + e.epoch() + " " + (e.serverId() == null ? "(no server)" : e.serverId())
-                    + at(e.endpoint()) + " " + e.reason();
+                    + at(e.endpoint()) + " " + e.reason()
+                    + (e.handoverFrom() == null ? "" : " (waits for " + e.handoverFrom() + " to stop it)");
         } else if (event instanceof ServerJoined e) {
             return "joined as " + e.kind() + " at " + e.host() + " (incarnation " + e.incarnation() + ")";
         } else if (event instanceof ServerDown e) {
@@ -89,6 +96,12 @@ public final class EventLine {
             return e.gatewayId() + " epoch=" + e.epoch() + " moved " + e.connectionsMoved() + " connection"
                     + (e.connectionsMoved() == 1 ? "" : "s") + " in " + e.reconnectMillis() + " ms ("
                     + e.bytesBuffered() + " bytes buffered" + inFlight(e) + ")";
+        } else if (event instanceof ProxyDrained e) {
+            return e.gatewayId() + " epoch=" + e.epoch() + " drained " + e.connections() + " connection"
+                    + (e.connections() == 1 ? "" : "s") + " in " + e.drainMillis() + " ms (" + e.connectionsAwaiting()
+                    + " awaited an answer, " + e.connectionsTimedOut() + " timed out)";
+        } else if (event instanceof GatewayHeartbeat e) {
+            return "seq=" + e.sequence() + " drain timeout " + e.drainTimeoutMillis() + " ms";
         } else if (event instanceof ProxyReconnectFailed e) {
             return e.gatewayId() + " epoch=" + e.epoch() + " closed " + e.connectionsClosed() + " connection"
                     + (e.connectionsClosed() == 1 ? "" : "s") + ": " + e.reason();

@@ -117,10 +117,20 @@ class ApiFormatsTest {
                   "decideToRunningMs":700,"runningToReconnectedMs":250,"totalMs":1150}],"nextCursor":null}"""));
 
         assertThat(text.split("\n")).containsExactly(
-                "MOVED AT                  ROLE    EPOCH  FROM   TO     REASON    DETECT>DECIDE  DECIDE>RUNNING  "
+                "MOVED AT                  ROLE    EPOCH  FROM   TO     REASON    DRAIN  DETECT>DECIDE  DECIDE>RUNNING  "
                         + "RUNNING>RECONNECTED  TOTAL    CONNECTIONS  CLOSED AWAITING  CAUSE",
-                "2025-01-31T10:00:00.210Z  role-1  2      srv-1  srv-2  FAILOVER  200 ms         700 ms          "
+                "2025-01-31T10:00:00.210Z  role-1  2      srv-1  srv-2  FAILOVER  -      200 ms         700 ms          "
                         + "250 ms               1150 ms  4            2                srv-1 DOWN: no heartbeat for 900 ms");
+    }
+
+    @Test
+    void shouldShowHowLongAPlannedMoveWaitedForTheDrain() throws Exception {
+        String text = ApiFormats.failovers(json("""
+                {"failovers":[{"roleId":"role-1","epoch":3,"from":"srv-2","to":"srv-1","reason":"MAINTENANCE",
+                  "cause":"srv-2 in maintenance","movedAt":"2025-01-31T10:00:00.210Z","drainWaitMs":84,
+                  "decideToRunningMs":420,"totalMs":560}],"nextCursor":null}"""));
+
+        assertThat(text.split("\n")[1]).contains("MAINTENANCE  84 ms  -              420 ms");
     }
 
     @Test

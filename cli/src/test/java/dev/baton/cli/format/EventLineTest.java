@@ -13,6 +13,7 @@ import dev.baton.events.SafetyBrakeReleased;
 import dev.baton.events.MaintenanceStarted;
 import dev.baton.events.MoveReason;
 import dev.baton.events.PlacementHeartbeat;
+import dev.baton.events.ProxyDrained;
 import dev.baton.events.ProxyReconnectFailed;
 import dev.baton.events.ProxyReconnected;
 import dev.baton.events.RoleAssignment;
@@ -20,6 +21,7 @@ import dev.baton.events.RoleConfigured;
 import dev.baton.events.RoleMoved;
 import dev.baton.events.RoleState;
 import dev.baton.events.RoleStateChanged;
+import dev.baton.events.RoleDraining;
 import dev.baton.events.RoleUnplaced;
 import dev.baton.events.ServerDown;
 import dev.baton.events.ServerJoined;
@@ -62,6 +64,13 @@ class EventLineTest {
                 MoveReason.FAILOVER))).isEqualTo("epoch=4 server-b at agent-b:47001 FAILOVER");
         assertThat(EventLine.details(new RoleAssignment(ID, AT, "billing", 5, null, null, MoveReason.FAILOVER)))
                 .isEqualTo("epoch=5 (no server) FAILOVER");
+        assertThat(EventLine.details(new RoleAssignment(ID, AT, "billing", 6, "server-c", null, MoveReason.MAINTENANCE,
+                "server-b"))).isEqualTo("epoch=6 server-c MAINTENANCE (waits for server-b to stop it)");
+        assertThat(EventLine.details(new RoleDraining(ID, AT, "billing", 5, "server-b", "server-c",
+                MoveReason.MAINTENANCE, "server-b in maintenance")))
+                .isEqualTo("epoch=5 draining server-b before MAINTENANCE -> server-c (server-b in maintenance)");
+        assertThat(EventLine.details(new ProxyDrained(ID, AT, "billing", "gw-1", 5, 12, 3, 1, 240)))
+                .isEqualTo("gw-1 epoch=5 drained 12 connections in 240 ms (3 awaited an answer, 1 timed out)");
         assertThat(EventLine.details(new RoleConfigured(ID, AT, "billing", 3, List.of("a", "b"), true, 60_000,
                 new DatabaseRef("DBHOST\\SQLEXPRESS", "dbhost", 1433), null, "admin-api")))
                 .isEqualTo("version=3 servers=a,b failback=on after 1 min database=DBHOST\\SQLEXPRESS (dbhost:1433) "

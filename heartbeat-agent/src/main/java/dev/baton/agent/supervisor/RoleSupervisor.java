@@ -1,17 +1,16 @@
 package dev.baton.agent.supervisor;
 
+import dev.baton.agent.supervisor.SupervisedRole.Assignment;
+import dev.baton.agent.supervisor.SupervisedRole.Local;
 import dev.baton.events.BatonEvent;
 import dev.baton.events.Endpoint;
 import dev.baton.events.HostedRole;
-import dev.baton.events.MoveReason;
 import dev.baton.events.RoleAssignment;
 import dev.baton.events.RoleConfigured;
 import dev.baton.events.RoleState;
-import dev.baton.events.RoleStateChanged;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -20,7 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Decides which roles this server runs: fed assignments, role configurations, other servers' role states, the
+ * Decides which roles this server runs: fed assignments, role configurations, the
  * outcomes of its plugins, the lease and a planned leave; answers with {@link Action}s (start, stop, report). A
  * plain object: no Kafka, no processes, no clock (time is passed in). Not thread-safe: the agent confines it to
  * one thread.
@@ -32,11 +31,10 @@ import org.slf4j.LoggerFactory;
  *       started (or was fenced, or failed) at before: a role that failed or was fenced at epoch 7 is started again
  *       only when the placement assigns it here at epoch 8 or later.</li>
  *   <li><b>Unplanned moves.</b> A role assigned elsewhere (or to no server) at a higher epoch is stopped at once.</li>
- *   <li><b>Planned moves (make-before-break).</b> A running role moved away with reason MAINTENANCE keeps running
- *       until the new host reports it RUNNING at that epoch or later (a RoleStateChanged from another server), or
- *       until {@code handoverTimeout} has passed; then it is stopped. Clients therefore always have a running
- *       instance to reconnect to. This is the one case where a role briefly runs on two servers, and only because
- *       both are healthy and the move was asked for.</li>
+ *   <li><b>Planned moves (break-before-make).</b> A role moved away for any reason is stopped at once; the gateways
+ *       drained its clients before the placement committed the move. An assignment here that names a
+ *       {@code handoverFrom} server is not started until the placement publishes it again without one, which it
+ *       does once that server no longer runs the role: a role never runs on two servers at once.</li>
  *   <li><b>Lease.</b> Nothing starts before the lease is first acquired. When it expires every role is stopped with
  *       the short fence grace and reported STOPPED at its epoch, with a detail saying it was fenced: a fence is not
  *       a plugin failure, so it is never reported FAILED and never costs the role's restart budget. The role stays
@@ -62,7 +60,7 @@ public final class RoleSupervisor {
      * @param stopGrace between the polite and the forced stop of a plugin, normally
      * @param fenceGrace the same when the lease expired: short, the role must be gone before the placement's failure
      *     timeout runs out
-     * @param handoverTimeout how long a planned move, and a planned leave, waits for the role to run elsewhere
+     * @param handoverTimeout how long a planned leave waits for the roles to move away
      */
     public record Timing(Duration stopGrace, Duration fenceGrace, Duration handoverTimeout) {
         public Timing {
@@ -74,7 +72,7 @@ public final class RoleSupervisor {
 
     private final String serverId;
     private final Timing timing;
-    private final Map<String, Role> roles = new TreeMap<>();
+    private final Map<String, SupervisedRole> roles = new TreeMap<>();
     private boolean caughtUp;
     private boolean leaseHeld;
     private String fencedBecause;
@@ -101,14 +99,12 @@ public final class RoleSupervisor {
                 assignment(assignment);
             } else if (event instanceof RoleConfigured configured) {
                 configured(configured);
-            } else if (event instanceof RoleStateChanged changed) {
-                stateChanged(changed);
             }
         }
         if (caughtUp && !this.caughtUp) {
             this.caughtUp = true;
             long here = roles.values().stream()
-                    .filter(r -> r.assignment != null && serverId.equals(r.assignment.serverId)).count();
+                    .filter(r -> r.assignment != null && serverId.equals(r.assignment.serverId())).count();
             LOG.info("Caught up with assignments and configuration: {} roles known, {} assigned to {}",
                     roles.size(), here, serverId);
         }
@@ -135,7 +131,7 @@ public final class RoleSupervisor {
         Local local = localAt(roleId, epoch);
         if (local != null) {
             if (local.state == RoleState.STOPPING) {
-                finishStop(roles.get(roleId), local, out);
+                roles.get(roleId).finishStop(local, serverId, out);
             } else if (local.state != RoleState.FAILED) {
                 local.state = RoleState.FAILED;
                 local.endpoint = null;
@@ -152,7 +148,7 @@ public final class RoleSupervisor {
         List<Action> out = new ArrayList<>();
         Local local = localAt(roleId, epoch);
         if (local != null && local.state == RoleState.STOPPING) {
-            finishStop(roles.get(roleId), local, out);
+            roles.get(roleId).finishStop(local, serverId, out);
         }
         out.addAll(reconcile(now));
         return out;
@@ -170,14 +166,14 @@ public final class RoleSupervisor {
         leaseHeld = false;
         fencedBecause = why;
         List<Action> out = new ArrayList<>();
-        for (Role role : roles.values()) {
+        for (SupervisedRole role : roles.values()) {
             Local local = role.local;
             if (local == null) {
                 continue;
             }
             if (local.state == RoleState.STARTING || local.state == RoleState.RUNNING) {
                 local.fenced = true;
-                stop(role, local, timing.fenceGrace(), "fenced: " + why, null, out);
+                role.stop(local, timing.fenceGrace(), "fenced: " + why, null, out);
             } else if (local.state == RoleState.STOPPING) {
                 // Already stopping for another reason, perhaps with the long grace: shorten it.
                 local.fenced = true;
@@ -223,41 +219,17 @@ public final class RoleSupervisor {
      * assigned here), for the heartbeat.
      */
     public List<HostedRole> hostedRoles() {
-        List<HostedRole> hosted = new ArrayList<>();
-        for (Role role : roles.values()) {
-            Local local = role.local;
-            if (local != null) {
-                hosted.add(new HostedRole(role.roleId, local.epoch, local.state,
-                        local.state == RoleState.RUNNING ? local.endpoint : null));
-            }
-        }
-        return hosted;
+        return SupervisorViews.hostedRoles(roles.values());
     }
 
     /** The databases to probe: of every role configured with this server in its list and with a database. */
     public List<DatabaseTarget> databaseTargets() {
-        List<DatabaseTarget> targets = new ArrayList<>();
-        for (Role role : roles.values()) {
-            RoleConfigured config = role.config;
-            if (config != null && config.database() != null && config.servers().contains(serverId)) {
-                targets.add(new DatabaseTarget(role.roleId, config.database().host(), config.database().port()));
-            }
-        }
-        return targets;
+        return SupervisorViews.databaseTargets(roles.values(), serverId);
     }
 
     /** Hosted roles per state (every state present, zero when none). */
     public Map<RoleState, Integer> countByState() {
-        Map<RoleState, Integer> counts = new EnumMap<>(RoleState.class);
-        for (RoleState state : RoleState.values()) {
-            counts.put(state, 0);
-        }
-        for (Role role : roles.values()) {
-            if (role.local != null) {
-                counts.merge(role.local.state, 1, Integer::sum);
-            }
-        }
-        return counts;
+        return SupervisorViews.countByState(roles.values());
     }
 
     /** A planned leave began and nothing runs or stops any more: the agent may exit. */
@@ -285,9 +257,9 @@ public final class RoleSupervisor {
     // ---------------------------------------------------------------------------------------------- decisions
 
     private void assignment(RoleAssignment event) {
-        Role role = role(event.roleId());
+        SupervisedRole role = role(event.roleId());
         Assignment current = role.assignment;
-        if (current != null && event.epoch() < current.epoch) {
+        if (current != null && event.epoch() < current.epoch()) {
             // While catching up this is history, superseded before the agent started: not worth a line each.
             if (!caughtUp) {
                 LOG.debug("Ignoring stale assignment of role {} at epoch {} while catching up", event.roleId(),
@@ -295,22 +267,28 @@ public final class RoleSupervisor {
                 return;
             }
             LOG.info("Ignoring stale assignment of role {} at epoch {} to {}: epoch {} (to {}) is current",
-                    event.roleId(), event.epoch(), event.serverId(), current.epoch, current.serverId);
+                    event.roleId(), event.epoch(), event.serverId(), current.epoch(), current.serverId());
             return;
         }
-        if (current != null && event.epoch() == current.epoch) {
-            if (!Objects.equals(event.serverId(), current.serverId)) {
+        if (current != null && event.epoch() == current.epoch()) {
+            if (!Objects.equals(event.serverId(), current.serverId())) {
                 LOG.warn("Ignoring assignment of role {} at epoch {} to {}: that epoch is assigned to {} already",
-                        event.roleId(), event.epoch(), event.serverId(), current.serverId);
+                        event.roleId(), event.epoch(), event.serverId(), current.serverId());
+            } else if (current.handoverFrom() != null && event.handoverFrom() == null) {
+                // The placement's release: the previous host no longer runs the role.
+                LOG.info("Role {} at epoch {}: {} no longer runs it", event.roleId(), event.epoch(),
+                        current.handoverFrom());
+                role.assignment = new Assignment(current.epoch(), current.serverId(), current.reason(), null);
             }
-            // The same assignment again, e.g. the placement adding the endpoint once the role RUNNING.
+            // Otherwise the same assignment again, e.g. the placement adding the endpoint once the role RUNNING. A
+            // handoverFrom once released is never taken back at the same epoch.
             return;
         }
-        role.assignment = new Assignment(event.epoch(), event.serverId(), event.reason());
+        role.assignment = new Assignment(event.epoch(), event.serverId(), event.reason(), event.handoverFrom());
     }
 
     private void configured(RoleConfigured event) {
-        Role role = role(event.roleId());
+        SupervisedRole role = role(event.roleId());
         if (role.config != null && event.version() < role.config.version()) {
             LOG.info("Ignoring stale configuration of role {} version {}: version {} is current",
                     event.roleId(), event.version(), role.config.version());
@@ -319,26 +297,15 @@ public final class RoleSupervisor {
         role.config = event;
     }
 
-    private void stateChanged(RoleStateChanged event) {
-        if (serverId.equals(event.serverId()) || event.state() != RoleState.RUNNING) {
-            return;
-        }
-        Role role = role(event.roleId());
-        if (event.epoch() > role.runningElsewhereEpoch) {
-            role.runningElsewhereEpoch = event.epoch();
-            role.runningElsewhereOn = event.serverId();
-        }
-    }
-
     private List<Action> reconcile(Instant now) {
         List<Action> out = new ArrayList<>();
-        for (Role role : roles.values()) {
+        for (SupervisedRole role : roles.values()) {
             reconcile(role, now, out);
         }
         return out;
     }
 
-    private void reconcile(Role role, Instant now, List<Action> out) {
+    private void reconcile(SupervisedRole role, Instant now, List<Action> out) {
         Local local = role.local;
         if (local != null) {
             if (local.state == RoleState.STOPPING) {
@@ -346,7 +313,7 @@ public final class RoleSupervisor {
             }
             if (local.state == RoleState.FAILED || local.state == RoleState.STOPPED) {
                 Assignment assignment = role.assignment;
-                if (assignment == null || assignment.epoch <= local.epoch) {
+                if (assignment == null || assignment.epoch() <= local.epoch) {
                     return;
                 }
                 // Moved on (or granted here again): the failed or fenced instance is history, its process is gone.
@@ -354,7 +321,7 @@ public final class RoleSupervisor {
             } else {
                 String why = stopReason(role, local, now);
                 if (why != null) {
-                    stop(role, local, timing.stopGrace(), why, null, out);
+                    role.stop(local, timing.stopGrace(), why, null, out);
                 }
                 return;
             }
@@ -363,7 +330,7 @@ public final class RoleSupervisor {
     }
 
     /** Why a starting or running role must stop now, or null to keep it. */
-    private String stopReason(Role role, Local local, Instant now) {
+    private String stopReason(SupervisedRole role, Local local, Instant now) {
         if (shuttingDown) {
             return "the agent is shutting down";
         }
@@ -371,18 +338,15 @@ public final class RoleSupervisor {
             return "fenced: " + fencedBecause;
         }
         Assignment assignment = role.assignment;
-        if (assignment != null && assignment.epoch > local.epoch) {
-            if (serverId.equals(assignment.serverId)) {
-                return "assigned here again at epoch " + assignment.epoch + " (" + assignment.reason + "): restarting";
+        if (assignment != null && assignment.epoch() > local.epoch) {
+            if (serverId.equals(assignment.serverId())) {
+                return "assigned here again at epoch " + assignment.epoch() + " (" + assignment.reason() + "): restarting";
             }
-            if (assignment.serverId == null) {
-                return "unassigned at epoch " + assignment.epoch + " (" + assignment.reason + ")";
+            if (assignment.serverId() == null) {
+                return "unassigned at epoch " + assignment.epoch() + " (" + assignment.reason() + ")";
             }
-            if (assignment.reason != MoveReason.MAINTENANCE || local.state != RoleState.RUNNING) {
-                return "assigned to " + assignment.serverId + " at epoch " + assignment.epoch + " ("
-                        + assignment.reason + ")";
-            }
-            return handover(role, local, assignment, now);
+            return "assigned to " + assignment.serverId() + " at epoch " + assignment.epoch() + " ("
+                    + assignment.reason() + ")";
         }
         if (leaveExpired) {
             return "leave.timeout (" + timing.handoverTimeout().toMillis() + " ms) passed before the role moved";
@@ -390,147 +354,62 @@ public final class RoleSupervisor {
         return null;
     }
 
-    /** A planned move away from this server: break only after make. */
-    private String handover(Role role, Local local, Assignment assignment, Instant now) {
-        if (role.runningElsewhereEpoch >= assignment.epoch) {
-            return "handed over: " + role.runningElsewhereOn + " reported it RUNNING at epoch "
-                    + role.runningElsewhereEpoch;
-        }
-        if (local.handoverSince == null) {
-            local.handoverSince = now;
-            LOG.info("Role {} moves to {} at epoch {} (planned): keeping it running here until {} reports it"
-                    + " RUNNING, at most {} ms", role.roleId, assignment.serverId, assignment.epoch,
-                    assignment.serverId, timing.handoverTimeout().toMillis());
-        }
-        if (!now.isBefore(local.handoverSince.plus(timing.handoverTimeout()))) {
-            return "planned move to " + assignment.serverId + " at epoch " + assignment.epoch + ": not reported"
-                    + " RUNNING there within " + timing.handoverTimeout().toMillis() + " ms";
-        }
-        if (leaveExpired) {
-            return "leave.timeout (" + timing.handoverTimeout().toMillis() + " ms) passed before "
-                    + assignment.serverId + " reported the role RUNNING";
-        }
-        return null;
-    }
-
-    private void maybeStart(Role role, List<Action> out) {
+    private void maybeStart(SupervisedRole role, List<Action> out) {
         Assignment assignment = role.assignment;
-        if (assignment == null || !serverId.equals(assignment.serverId) || assignment.epoch <= role.lastStartedEpoch
+        if (assignment == null || !serverId.equals(assignment.serverId()) || assignment.epoch() <= role.lastStartedEpoch
                 || !caughtUp || shuttingDown) {
             return;
         }
         if (!leaseHeld) {
-            waitOnce(role, assignment.epoch, "the lease (no heartbeat acknowledged recently)");
+            waitOnce(role, assignment.epoch(), "the lease (no heartbeat acknowledged recently)");
             return;
         }
         if (leavingSince != null) {
-            role.lastStartedEpoch = assignment.epoch;
-            role.local = new Local(assignment.epoch, RoleState.FAILED);
+            role.lastStartedEpoch = assignment.epoch();
+            role.local = new Local(assignment.epoch(), RoleState.FAILED);
             String detail = "not started: the agent on " + serverId + " is leaving";
-            out.add(new Action.Report(role.roleId, assignment.epoch, RoleState.FAILED, null, detail));
+            out.add(new Action.Report(role.roleId, assignment.epoch(), RoleState.FAILED, null, detail));
             LOG.warn("Role {} assigned here at epoch {} ({}) while leaving: reported FAILED, not started",
-                    role.roleId, assignment.epoch, assignment.reason);
+                    role.roleId, assignment.epoch(), assignment.reason());
             return;
         }
         if (role.config == null) {
-            waitOnce(role, assignment.epoch, "its configuration on the config-events topic");
+            waitOnce(role, assignment.epoch(), "its configuration on the config-events topic");
             return;
         }
-        role.lastStartedEpoch = assignment.epoch;
-        role.local = new Local(assignment.epoch, RoleState.STARTING);
-        String why = "assigned here at epoch " + assignment.epoch + " (" + assignment.reason + ")";
-        out.add(new Action.Report(role.roleId, assignment.epoch, RoleState.STARTING, null, why));
-        out.add(new Action.StartPlugin(role.roleId, assignment.epoch, role.config.plugin(), why));
-        LOG.info("Starting role {} at epoch {} ({} plugin): {}", role.roleId, assignment.epoch,
+        if (assignment.handoverFrom() != null) {
+            waitOnce(role, assignment.epoch(), assignment.handoverFrom() + " to stop it (planned move, break before"
+                    + " make)");
+            return;
+        }
+        role.lastStartedEpoch = assignment.epoch();
+        role.local = new Local(assignment.epoch(), RoleState.STARTING);
+        String why = "assigned here at epoch " + assignment.epoch() + " (" + assignment.reason() + ")";
+        out.add(new Action.Report(role.roleId, assignment.epoch(), RoleState.STARTING, null, why));
+        out.add(new Action.StartPlugin(role.roleId, assignment.epoch(), role.config.plugin(), why));
+        LOG.info("Starting role {} at epoch {} ({} plugin): {}", role.roleId, assignment.epoch(),
                 role.config.plugin() == null ? "sample" : role.config.plugin().kind(), why);
     }
 
-    private void waitOnce(Role role, long epoch, String what) {
-        if (role.waitLoggedEpoch != epoch) {
+    private void waitOnce(SupervisedRole role, long epoch, String what) {
+        if (role.waitLoggedEpoch != epoch || !what.equals(role.waitLoggedFor)) {
             role.waitLoggedEpoch = epoch;
+            role.waitLoggedFor = what;
             LOG.info("Role {} assigned here at epoch {}: waiting for {} before starting it", role.roleId, epoch, what);
         }
     }
 
-    private void stop(Role role, Local local, Duration grace, String why, String failWith, List<Action> out) {
-        local.state = RoleState.STOPPING;
-        local.endpoint = null;
-        local.stopReason = why;
-        local.failWith = failWith;
-        out.add(new Action.StopPlugin(role.roleId, local.epoch, grace, why));
-        LOG.info("Stopping role {} at epoch {} (grace {} ms): {}", role.roleId, local.epoch, grace.toMillis(), why);
-    }
-
-    private void finishStop(Role role, Local local, List<Action> out) {
-        if (local.fenced && role.assignment != null && role.assignment.epoch == local.epoch
-                && serverId.equals(role.assignment.serverId)) {
-            // Still assigned here: keep reporting it STOPPED at its epoch until the placement grants it again.
-            local.state = RoleState.STOPPED;
-            String detail = local.stopReason + "; waiting for the placement to assign it here again";
-            out.add(new Action.Report(role.roleId, local.epoch, RoleState.STOPPED, null, detail));
-            LOG.info("Role {} STOPPED at epoch {} by the fence, not failed: {}", role.roleId, local.epoch, detail);
-        } else if (local.failWith != null) {
-            local.state = RoleState.FAILED;
-            out.add(new Action.Report(role.roleId, local.epoch, RoleState.FAILED, null, local.failWith));
-            LOG.info("Role {} stopped at epoch {}, reported FAILED: {}", role.roleId, local.epoch, local.failWith);
-        } else {
-            role.local = null;
-            out.add(new Action.Report(role.roleId, local.epoch, RoleState.STOPPED, null, local.stopReason));
-            LOG.info("Role {} STOPPED at epoch {}: {}", role.roleId, local.epoch, local.stopReason);
-        }
-    }
-
     private Local localAt(String roleId, long epoch) {
-        Role role = roles.get(roleId);
+        SupervisedRole role = roles.get(roleId);
         return role != null && role.local != null && role.local.epoch == epoch ? role.local : null;
     }
 
     private long active() {
         return roles.values().stream()
-                .filter(r -> r.local != null && r.local.state != RoleState.FAILED && r.local.state != RoleState.STOPPED)
-                .count();
+                .filter(SupervisedRole::active).count();
     }
 
-    private Role role(String roleId) {
-        return roles.computeIfAbsent(roleId, Role::new);
-    }
-
-    /** The latest assignment seen for a role. */
-    private record Assignment(long epoch, String serverId, MoveReason reason) {
-    }
-
-    /** Everything known about one role. */
-    private static final class Role {
-        final String roleId;
-        RoleConfigured config;
-        Assignment assignment;
-        /** The highest epoch this agent started the role at (or refused to, while leaving); never started again. */
-        long lastStartedEpoch = -1;
-        Local local;
-        long runningElsewhereEpoch = -1;
-        String runningElsewhereOn;
-        long waitLoggedEpoch = -1;
-
-        Role(String roleId) {
-            this.roleId = roleId;
-        }
-    }
-
-    /** The role's instance on this server. */
-    private static final class Local {
-        final long epoch;
-        RoleState state;
-        Endpoint endpoint;
-        Instant handoverSince;
-        String stopReason;
-        /** When set, the stop ends as FAILED with this detail instead of STOPPED. */
-        String failWith;
-        /** Stopped by a fence: ends as STOPPED and stays hosted at its epoch while still assigned here. */
-        boolean fenced;
-
-        Local(long epoch, RoleState state) {
-            this.epoch = epoch;
-            this.state = state;
-        }
+    private SupervisedRole role(String roleId) {
+        return roles.computeIfAbsent(roleId, SupervisedRole::new);
     }
 }

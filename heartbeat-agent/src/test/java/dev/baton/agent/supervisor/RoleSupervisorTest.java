@@ -14,7 +14,6 @@ import dev.baton.events.PluginSpec;
 import dev.baton.events.RoleAssignment;
 import dev.baton.events.RoleConfigured;
 import dev.baton.events.RoleState;
-import dev.baton.events.RoleStateChanged;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -311,50 +310,52 @@ class RoleSupervisorTest {
     @Nested
     class PlannedMoves {
         @Test
-        void shouldKeepRunningUntilTheNewHostReportsRunning() {
+        void shouldStopAtOnceWhenMovedAwayOnAPlannedMove() {
             running("billing", 3);
 
-            assertThat(events(true, assigned("billing", 4, OTHER, MoveReason.MAINTENANCE))).isEmpty();
-            assertThat(events(true, stateOf("billing", OTHER, 4, RoleState.STARTING))).isEmpty();
-
-            assertThat(events(true, stateOf("billing", OTHER, 4, RoleState.RUNNING))).containsExactly(new StopPlugin(
-                    "billing", 3, STOP_GRACE, "handed over: srv-b reported it RUNNING at epoch 4"));
+            assertThat(events(true, assigned("billing", 4, OTHER, MoveReason.MAINTENANCE))).containsExactly(
+                    new StopPlugin("billing", 3, STOP_GRACE, "assigned to srv-b at epoch 4 (MAINTENANCE)"));
         }
 
         @Test
-        void shouldHandOverWhenTheNewHostReportedRunningBeforeTheAssignmentWasRead() {
-            running("billing", 3);
+        void shouldNotStartWhileThePreviousHostMayStillRunTheRole() {
+            supervisor.onLeaseAcquired(T0);
 
-            // Topics are read in no particular order relative to each other.
-            List<Action> actions = events(true, stateOf("billing", OTHER, 4, RoleState.RUNNING),
-                    assigned("billing", 4, OTHER, MoveReason.MAINTENANCE));
+            List<Action> actions = events(true, config("billing"),
+                    handedOver("billing", 4, ME, MoveReason.FAILBACK, OTHER));
 
-            assertThat(stops(actions)).hasSize(1);
+            assertThat(actions).isEmpty();
+            assertThat(supervisor.hostedRoles()).isEmpty();
+            assertThat(supervisor.onTick(T0.plus(HANDOVER).plusSeconds(60))).as("no bound of its own").isEmpty();
         }
 
         @Test
-        void shouldStopWhenTheNewHostDoesNotReportRunningWithinTheHandoverTimeout() {
-            running("billing", 3);
-            events(true, assigned("billing", 4, OTHER, MoveReason.MAINTENANCE));
+        void shouldStartOnceThePlacementReleasesTheAssignment() {
+            supervisor.onLeaseAcquired(T0);
+            events(true, config("billing"), handedOver("billing", 4, ME, MoveReason.MANUAL, OTHER));
 
-            assertThat(supervisor.onTick(T0.plus(HANDOVER).minusMillis(1))).isEmpty();
-            assertThat(stops(supervisor.onTick(T0.plus(HANDOVER)))).extracting(StopPlugin::reason).containsExactly(
-                    "planned move to srv-b at epoch 4: not reported RUNNING there within 15000 ms");
+            List<Action> actions = events(true, assigned("billing", 4, ME, MoveReason.MANUAL));
+
+            assertThat(starts(actions)).singleElement().satisfies(start -> assertThat(start.epoch()).isEqualTo(4));
         }
 
         @Test
-        void shouldStopAStartingRoleAtOnceEvenOnAPlannedMove() {
-            starting("billing", 3);
+        void shouldNotTakeAReleaseBackWhenTheFirstRecordArrivesAgain() {
+            supervisor.onLeaseAcquired(T0);
+            events(true, config("billing"), handedOver("billing", 4, ME, MoveReason.MANUAL, OTHER));
+            assertThat(starts(events(true, assigned("billing", 4, ME, MoveReason.MANUAL)))).hasSize(1);
 
-            assertThat(stops(events(true, assigned("billing", 4, OTHER, MoveReason.MAINTENANCE)))).hasSize(1);
+            assertThat(stops(events(true, handedOver("billing", 4, ME, MoveReason.MANUAL, OTHER)))).isEmpty();
+            assertThat(supervisor.hostedRoles()).extracting(HostedRole::state).containsExactly(RoleState.STARTING);
         }
 
         @Test
-        void shouldIgnoreItsOwnStateChanges() {
-            running("billing", 3);
-            events(true, assigned("billing", 4, OTHER, MoveReason.MAINTENANCE));
+        void shouldStartAReleasedAssignmentReadWhileCatchingUp() {
+            supervisor.onLeaseAcquired(T0);
+            events(false, config("billing"), handedOver("billing", 4, ME, MoveReason.MAINTENANCE, OTHER),
+                    assigned("billing", 4, ME, MoveReason.MAINTENANCE));
 
-            assertThat(events(true, stateOf("billing", ME, 4, RoleState.RUNNING))).isEmpty();
+            assertThat(starts(events(true))).hasSize(1);
         }
     }
 
@@ -367,9 +368,7 @@ class RoleSupervisorTest {
             assertThat(supervisor.onLeave(T0)).isEmpty();
             assertThat(supervisor.leaveComplete()).isFalse();
 
-            events(true, assigned("billing", 4, OTHER, MoveReason.MAINTENANCE));
-            assertThat(supervisor.leaveComplete()).isFalse();
-            assertThat(stops(events(true, stateOf("billing", OTHER, 4, RoleState.RUNNING)))).hasSize(1);
+            assertThat(stops(events(true, assigned("billing", 4, OTHER, MoveReason.MAINTENANCE)))).hasSize(1);
             assertThat(supervisor.leaveComplete()).as("still stopping").isFalse();
 
             supervisor.onPluginStopped("billing", 3, T0);
@@ -450,6 +449,11 @@ class RoleSupervisorTest {
         return new RoleAssignment(UUID.randomUUID(), T0, roleId, epoch, serverId, null, reason);
     }
 
+    private static RoleAssignment handedOver(String roleId, long epoch, String serverId, MoveReason reason,
+            String from) {
+        return new RoleAssignment(UUID.randomUUID(), T0, roleId, epoch, serverId, null, reason, from);
+    }
+
     private static RoleConfigured config(String roleId) {
         return config(roleId, null);
     }
@@ -464,9 +468,5 @@ class RoleSupervisorTest {
 
     private static RoleConfigured configured(String roleId, long version, PluginSpec plugin) {
         return new RoleConfigured(UUID.randomUUID(), T0, roleId, version, List.of(ME), false, 0, null, plugin, "test");
-    }
-
-    private static RoleStateChanged stateOf(String roleId, String serverId, long epoch, RoleState state) {
-        return new RoleStateChanged(UUID.randomUUID(), T0, roleId, serverId, epoch, state, null, null);
     }
 }

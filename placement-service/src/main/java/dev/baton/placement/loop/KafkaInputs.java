@@ -3,10 +3,12 @@ package dev.baton.placement.loop;
 import dev.baton.events.BatonEvent;
 import dev.baton.events.EventCodec;
 import dev.baton.events.EventDecodingException;
+import dev.baton.events.GatewayHeartbeat;
 import dev.baton.events.Heartbeat;
 import dev.baton.events.MaintenanceEnded;
 import dev.baton.events.MaintenanceStarted;
 import dev.baton.events.PlacementHeartbeat;
+import dev.baton.events.ProxyDrained;
 import dev.baton.events.RoleAssignment;
 import dev.baton.events.RoleConfigured;
 import dev.baton.events.Topic;
@@ -41,7 +43,9 @@ import org.slf4j.LoggerFactory;
  *   <li>role-assignments, from the beginning: the present assignment of every role, kept current while this
  *       instance stands by (the leader's decisions arrive here);</li>
  *   <li>config-events and server-events, from the end: a role configured or a server put in maintenance through
- *       any instance's admin API.</li>
+ *       any instance's admin API;</li>
+ *   <li>proxy-events from the end, and the gateways' heartbeats among the heartbeats: what planned moves wait for
+ *       (gateways that drained a role, gateways alive).</li>
  * </ul>
  * After every poll it reports, per stream, how far it has read: per partition the poll's start when its lag is
  * 0, otherwise the timestamp of the last record read from it; the minimum over the stream's partitions. Record
@@ -97,12 +101,14 @@ final class KafkaInputs implements LoopInputs, AutoCloseable {
         this.assignmentPartitions = partitions(Topic.ROLE_ASSIGNMENTS);
         List<TopicPartition> configPartitions = partitions(Topic.CONFIG_EVENTS);
         List<TopicPartition> serverPartitions = partitions(Topic.SERVER_EVENTS);
+        List<TopicPartition> proxyPartitions = partitions(Topic.PROXY_EVENTS);
         List<TopicPartition> all = new ArrayList<>();
         all.addAll(heartbeatPartitions);
         all.addAll(controlPartitions);
         all.addAll(assignmentPartitions);
         all.addAll(configPartitions);
         all.addAll(serverPartitions);
+        all.addAll(proxyPartitions);
         consumer.assign(all);
         seekBack(heartbeatPartitions, lookBack);
         // All of it: the highest leadership term ever announced is in there (the topic keeps about an hour).
@@ -110,6 +116,7 @@ final class KafkaInputs implements LoopInputs, AutoCloseable {
         consumer.seekToBeginning(assignmentPartitions);
         consumer.seekToEnd(configPartitions);
         consumer.seekToEnd(serverPartitions);
+        consumer.seekToEnd(proxyPartitions);
         // The first polls read the history: confirm the end with the broker before trusting any lag.
         this.endsUnverified = true;
         this.lastPollReturnedNanos = System.nanoTime();
@@ -156,6 +163,7 @@ final class KafkaInputs implements LoopInputs, AutoCloseable {
         List<RoleAssignment> assignments = new ArrayList<>();
         List<RoleConfigured> configurations = new ArrayList<>();
         List<BatonEvent> maintenance = new ArrayList<>();
+        List<Stamped<BatonEvent>> gateways = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> record : records) {
             Instant timestamp = Instant.ofEpochMilli(record.timestamp());
             lastTimestamp.merge(new TopicPartition(record.topic(), record.partition()), timestamp,
@@ -180,14 +188,17 @@ final class KafkaInputs implements LoopInputs, AutoCloseable {
                 configurations.add(configured);
             } else if (event instanceof MaintenanceStarted || event instanceof MaintenanceEnded) {
                 maintenance.add(event);
-            } else if (!record.topic().equals(settings.topic(Topic.SERVER_EVENTS))) {
+            } else if (event instanceof GatewayHeartbeat || event instanceof ProxyDrained) {
+                gateways.add(new Stamped<>(event, timestamp));
+            } else if (!record.topic().equals(settings.topic(Topic.SERVER_EVENTS))
+                    && !record.topic().equals(settings.topic(Topic.PROXY_EVENTS))) {
                 LOG.warn("Ignoring {} on {}: not expected there", event.type().wireName(), record.topic());
             }
         }
         deadLetters.afterPoll();
         return new Batch(heartbeats, heartbeatProgress(pollStartedAt), instances,
                 readThrough(controlPartitions, pollStartedAt), caughtUp(controlPartitions), assignments, configurations,
-                maintenance);
+                maintenance, gateways);
     }
 
     private ConsumerProgress heartbeatProgress(Instant pollStartedAt) {

@@ -31,13 +31,15 @@ interface LoopInputs {
             boolean controlCaughtUp,
             List<RoleAssignment> assignments,
             List<RoleConfigured> configurations,
-            List<BatonEvent> maintenance) {
+            List<BatonEvent> maintenance,
+            List<Stamped<BatonEvent>> gateways) {
         public Batch {
             heartbeats = List.copyOf(heartbeats);
             instances = List.copyOf(instances);
             assignments = List.copyOf(assignments);
             configurations = List.copyOf(configurations);
             maintenance = List.copyOf(maintenance);
+            gateways = List.copyOf(gateways);
         }
     }
 

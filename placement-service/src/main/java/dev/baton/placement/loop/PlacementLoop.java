@@ -11,6 +11,7 @@ import dev.baton.placement.detector.Evaluation;
 import dev.baton.placement.detector.FailureDetector;
 import dev.baton.placement.detector.ServerTransition;
 import dev.baton.placement.election.LeaderElection;
+import dev.baton.placement.policy.Handovers;
 import dev.baton.placement.policy.Hold;
 import dev.baton.placement.policy.PlacementPolicy;
 import dev.baton.placement.policy.RoleConfig;
@@ -64,6 +65,7 @@ final class PlacementLoop implements Runnable {
     private final MaintenanceTracker maintenance;
     private final AssignmentBook book = new AssignmentBook();
     private final ManualMoves manualMoves = new ManualMoves();
+    private final Handovers handovers = new Handovers(Handovers.Settings.defaults());
     private final Notices notices;
     private final Clock clock;
     private final Duration evaluationInterval;
@@ -174,6 +176,7 @@ final class PlacementLoop implements Runnable {
             detector.onStreamTick(stamped.recordTimestamp());
         }
         notices.streamGap(detector.lastStreamGap());
+        batch.gateways().forEach(stamped -> handovers.on(stamped.event(), stamped.recordTimestamp()));
         detector.onProgress(batch.heartbeatProgress());
         metrics.heartbeatReadThrough(batch.heartbeatProgress().readThrough());
         for (LoopInputs.Stamped<PlacementHeartbeat> stamped : batch.instances()) {
@@ -184,6 +187,7 @@ final class PlacementLoop implements Runnable {
             // The leader's decisions: a standby keeps the present so it can take over without a gap.
             for (RoleAssignment assignment : batch.assignments()) {
                 book.applyLeaders(assignment);
+                handovers.onLeadersAssignment(assignment);
             }
         }
         Instant now = clock.instant();
@@ -286,8 +290,9 @@ final class PlacementLoop implements Runnable {
     /** A committed round: its assignments hold, its moves are counted and logged, its manual moves answered. */
     private void apply(Round round, long publishNanos) {
         book.commit(round);
+        handovers.committed(round.handover());
         notices.committed(round, publishNanos);
-        ManualMoves.answer(round.manual(), round.decision());
+        ManualMoves.answer(round.manual(), round.proposed());
     }
 
     private void evaluate(Instant now) {
@@ -325,7 +330,7 @@ final class PlacementLoop implements Runnable {
         List<BatonEvent> announcements = List.copyOf(pendingNotices);
         pendingTransitions.clear();
         pendingNotices.clear();
-        Round round = decider.decide(now, transitions, loaded.roles(), lastView, book, manualMoves.take(),
+        Round round = decider.decide(now, transitions, loaded.roles(), lastView, book, handovers, manualMoves.take(),
                 announcements, fenceProbe(now));
         if (round.events().isEmpty()) {
             apply(round, 0);

@@ -5,6 +5,7 @@ import dev.baton.events.RoleAssignment;
 import dev.baton.placement.detector.ServerTransition;
 import dev.baton.placement.policy.Assignments;
 import dev.baton.placement.policy.Decision;
+import dev.baton.placement.policy.Handovers;
 import java.util.List;
 
 /**
@@ -20,6 +21,9 @@ import java.util.List;
  *     that fails hands them to the next
  * @param events everything the transaction carries, in order
  * @param decideNanos how long deciding took
+ * @param proposed the policy's own decision, before planned moves were held back to drain: what a manual move is
+ *     answered with (its move is under way once its drain began)
+ * @param handover the planned moves' drains and releases of this round, applied once it is committed
  */
 record Round(
         Decision decision,
@@ -29,7 +33,9 @@ record Round(
         List<RoleAssignment> endpointUpdates,
         List<BatonEvent> notices,
         List<BatonEvent> events,
-        long decideNanos) {
+        long decideNanos,
+        Decision proposed,
+        Handovers.Round handover) {
 
     Round {
         transitions = List.copyOf(transitions);

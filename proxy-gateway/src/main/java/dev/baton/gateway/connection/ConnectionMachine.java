@@ -102,6 +102,38 @@ public final class ConnectionMachine {
         return out;
     }
 
+    /**
+     * The placement drains the role from its host at {@code epoch} before a planned move: from now on no client byte
+     * may reach that host. A forwarding connection that may await an answer drains (its new bytes held, the old
+     * upstream half-closed after what it was sent, until it answered and closed or the drain deadline); an idle one
+     * leaves its upstream at once. Either then waits, holding its client's bytes, for the move to a higher epoch. A
+     * connection still looking for an upstream at {@code epoch} or lower waits for that move too.
+     */
+    public List<Action> onDrainRequest(long epoch, long now, InFlight inFlight) {
+        List<Action> out = new ArrayList<>();
+        long next = epoch + 1;
+        if (state instanceof Forwarding forwarding) {
+            if (forwarding.epoch() > epoch) {
+                return out;
+            }
+            if (awaiting(inFlight)) {
+                long deadline = now + policy.drainTimeout().toMillis();
+                state = new Draining(next, null, forwarding.upstream(), forwarding.epoch(), now, deadline);
+                out.add(new Action.StartDrain(next, deadline));
+            } else {
+                lose(forwarding.upstream(), forwarding.epoch(), SwitchCause.MOVE, next, null, now, now, inFlight, false,
+                        -1, out);
+            }
+            return out;
+        }
+        Pending pending = pending();
+        if (pending != null && pending.epoch() <= epoch) {
+            // Abandons an attempt at the drained host; the deadline stays.
+            replacePending(pending.retarget(next, null));
+        }
+        return out;
+    }
+
     /** The connect attempt {@code token} succeeded at {@code now}. */
     public List<Action> onConnected(long token, long now) {
         Pending pending = pending();

@@ -1,6 +1,7 @@
 package dev.baton.gateway.kafka;
 
 import dev.baton.events.EventCodec;
+import dev.baton.events.GatewayHeartbeat;
 import dev.baton.events.ProxyEvent;
 import dev.baton.events.Topic;
 import dev.baton.gateway.net.ProxyEventSink;
@@ -27,17 +28,24 @@ public final class KafkaProxyEventPublisher implements ProxyEventSink, AutoClose
     private final Producer<String, byte[]> producer;
     private final EventCodec codec;
     private final String topic;
+    private final String heartbeatTopic;
     private final ThreadPoolExecutor sender;
 
     public KafkaProxyEventPublisher(KafkaSettings settings, EventCodec codec) {
         this(new KafkaProducer<>(settings.producer("proxy-events")), codec,
-                settings.topic(Topic.PROXY_EVENTS));
+                settings.topic(Topic.PROXY_EVENTS), settings.topic(Topic.HEARTBEATS));
     }
 
     KafkaProxyEventPublisher(Producer<String, byte[]> producer, EventCodec codec, String topic) {
+        this(producer, codec, topic, null);
+    }
+
+    /** @param heartbeatTopic where gateway heartbeats go; null to send none */
+    KafkaProxyEventPublisher(Producer<String, byte[]> producer, EventCodec codec, String topic, String heartbeatTopic) {
         this.producer = producer;
         this.codec = codec;
         this.topic = topic;
+        this.heartbeatTopic = heartbeatTopic;
         this.sender = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(QUEUE),
                 runnable -> {
                     Thread thread = new Thread(runnable, "gateway-proxy-events");
@@ -49,6 +57,26 @@ public final class KafkaProxyEventPublisher implements ProxyEventSink, AutoClose
     @Override
     public void publish(ProxyEvent event) {
         sender.execute(() -> send(event));
+    }
+
+    @Override
+    public void heartbeat(GatewayHeartbeat heartbeat) {
+        if (heartbeatTopic == null || sender.getQueue().size() > QUEUE / 2) {
+            // A heartbeat is worth nothing late: never let them crowd out proxy events.
+            return;
+        }
+        sender.execute(() -> {
+            try {
+                producer.send(new ProducerRecord<>(heartbeatTopic, heartbeat.key(), codec.encode(heartbeat)),
+                        (metadata, error) -> {
+                            if (error != null) {
+                                LOG.debug("Could not publish a gateway heartbeat: {}", error.toString());
+                            }
+                        });
+            } catch (RuntimeException e) {
+                LOG.debug("Could not publish a gateway heartbeat: {}", e.toString());
+            }
+        });
     }
 
     private void send(ProxyEvent event) {

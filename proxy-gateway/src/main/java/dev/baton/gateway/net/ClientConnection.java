@@ -75,8 +75,11 @@ final class ClientConnection {
         return machine.state();
     }
 
-    /** Wires the client socket and asks the machine for the first upstream. */
-    void start(Route route) {
+    /**
+     * Wires the client socket and asks the machine for the first upstream: the route's, or, while the role drains
+     * from its host at {@code drainingEpoch} (-1: it does not), the one the role moves to next.
+     */
+    void start(Route route, long drainingEpoch) {
         meters.connectionOpened();
         Sockets.allowHalfClosure(client);
         ((NetSocketInternal) client).messageHandler(message -> {
@@ -98,7 +101,20 @@ final class ClientConnection {
             finish();
         });
         LOG.debug("{}: accepted; route {}", name, route.describe());
-        apply(machine.start(route.epoch(), route.endpoint(), role.now()), null);
+        if (drainingEpoch >= 0 && route.epoch() <= drainingEpoch) {
+            apply(machine.start(drainingEpoch + 1, null, role.now()), null);
+        } else {
+            apply(machine.start(route.epoch(), route.endpoint(), role.now()), null);
+        }
+    }
+
+    /**
+     * The role drains from its host at {@code epoch}: no more client bytes go there. Returns whether this connection
+     * awaited an answer and drains.
+     */
+    boolean onDrain(long epoch) {
+        apply(machine.onDrainRequest(epoch, role.now(), inFlight()), null);
+        return machine.state() instanceof ClientConnectionState.Draining;
     }
 
     /** The role's route changed. */
@@ -208,6 +224,9 @@ final class ClientConnection {
                 closeGracefully(client);
             }
         }
+        if (!actions.isEmpty()) {
+            role.checkDrain();
+        }
     }
 
     private void connect(Action.Connect connect) {
@@ -249,10 +268,15 @@ final class ClientConnection {
         beginSwitch(SwitchCause.MOVE);
         holding = true;
         toUpstream.end();
-        LOG.info("{}: draining {} (role moved to epoch {}): {} bytes await an answer; holding client bytes", name,
-                upstream.remoteAddress(), drain.epoch(), unanswered.inFlight(role.now()).unansweredBytes());
-        role.vertx().setTimer(Math.max(1, drain.deadlineMillis() - role.now()),
-                t -> apply(machine.onDrainDeadline(Math.max(role.now(), drain.deadlineMillis()), inFlight()), null));
+        LOG.info("{}: draining {} (the role leaves it for epoch {}): {} bytes await an answer; holding client bytes",
+                name, upstream.remoteAddress(), drain.epoch(), unanswered.inFlight(role.now()).unansweredBytes());
+        role.vertx().setTimer(Math.max(1, drain.deadlineMillis() - role.now()), t -> {
+            List<Action> actions = machine.onDrainDeadline(Math.max(role.now(), drain.deadlineMillis()), inFlight());
+            if (!actions.isEmpty()) {
+                role.drainTimedOut();
+            }
+            apply(actions, null);
+        });
     }
 
     /** Counts the connection as switching for its move, once; whether it was not already. */

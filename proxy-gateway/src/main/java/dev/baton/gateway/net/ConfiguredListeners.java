@@ -3,7 +3,10 @@ package dev.baton.gateway.net;
 import dev.baton.gateway.routing.ListenerPlan;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import dev.baton.gateway.connection.Backoff;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -19,10 +22,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A role that gets no listener (its port taken by another role, or the bind failed) keeps a {@link RoleProxy}
  * without a listener, so the routes API shows it with the reason; the reason is logged once per change. A failed
- * bind is tried again at the next change of any role's configuration.
+ * bind is tried again with back-off (1 s, doubling up to 30 s; the reason says when and how often), and at the next
+ * change of any role's configuration.
  */
 final class ConfiguredListeners {
     private static final Logger LOG = LoggerFactory.getLogger(ConfiguredListeners.class);
+    private static final Backoff BIND_RETRY = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30));
 
     private final Context context;
     private final ListenerPlan plan;
@@ -35,6 +40,8 @@ final class ConfiguredListeners {
     /** Why a role with a configured port has no listener; read by the health and routes answers. */
     private final Map<String, String> problems = new ConcurrentHashMap<>();
     private final List<Runnable> whenSettled = new ArrayList<>();
+    /** Failed binds in a row per role, for the back-off of the next attempt. */
+    private final Map<String, Integer> bindFailures = new HashMap<>();
     private boolean running;
     private boolean again;
 
@@ -140,11 +147,16 @@ final class ConfiguredListeners {
             bound.add(role.listen(host, port).onComplete(result -> context.runOnContext(v -> {
                 if (result.succeeded()) {
                     problems.remove(roleId);
+                    bindFailures.remove(roleId);
                     boundPorts.put(roleId, result.result());
                     LOG.info("{}: listening on {}:{} (the gateway port of its configuration)", roleId, host, port);
                 } else {
                     open.remove(roleId);
-                    problem(roleId, "cannot listen on " + host + ":" + port + ": " + result.cause().getMessage());
+                    int failures = bindFailures.merge(roleId, 1, Integer::sum);
+                    long retryIn = BIND_RETRY.delayMillis(failures);
+                    problem(roleId, "cannot listen on " + host + ":" + port + ": " + result.cause().getMessage()
+                            + " (attempt " + failures + ", next in " + retryIn + " ms)");
+                    context.owner().setTimer(retryIn, t -> context.runOnContext(w -> reconcile()));
                 }
             })));
         });

@@ -1,6 +1,9 @@
 package dev.baton.gateway.net;
 
 import dev.baton.events.BatonEvent;
+import dev.baton.events.GatewayHeartbeat;
+import dev.baton.events.ProxyDrained;
+import dev.baton.events.RoleDraining;
 import dev.baton.gateway.GatewayMetrics;
 import dev.baton.gateway.GatewaySettings;
 import dev.baton.gateway.RoleRoute;
@@ -23,7 +26,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +43,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class GatewayVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
+    /** How often the gateway tells the placement it is alive (planned moves wait for live gateways' drains). */
+    private static final long HEARTBEAT_INTERVAL_MS = 500;
 
     private final GatewaySettings settings;
     private final GatewayMetrics metrics;
@@ -91,6 +98,11 @@ public final class GatewayVerticle extends VerticleBase {
         Future<?> http = vertx.createHttpServer().requestHandler(router)
                 .listen(settings.httpPort(), settings.httpHost())
                 .onSuccess(server -> httpPort = server.actualPort());
+        String incarnation = UUID.randomUUID().toString();
+        AtomicLong sequence = new AtomicLong();
+        vertx.setPeriodic(0, HEARTBEAT_INTERVAL_MS, id -> sink.heartbeat(new GatewayHeartbeat(UUID.randomUUID(),
+                clock.instant(), settings.gatewayId(), incarnation, sequence.getAndIncrement(),
+                settings.switchPolicy().drainTimeout().toMillis())));
         List<Future<?>> all = new ArrayList<>(bound);
         all.add(http);
         return Future.all(all).onSuccess(done -> {
@@ -152,6 +164,17 @@ public final class GatewayVerticle extends VerticleBase {
 
     private void onEvents(List<BatonEvent> events) {
         for (BatonEvent event : events) {
+            if (event instanceof RoleDraining drain) {
+                RoleProxy role = roles.get(drain.roleId());
+                if (role != null) {
+                    role.onDrain(drain);
+                } else {
+                    // No listener for the role here, so no client to drain: nothing to wait for either.
+                    sink.publish(new ProxyDrained(UUID.randomUUID(), clock.instant(), drain.roleId(),
+                            settings.gatewayId(), drain.epoch(), 0, 0, 0, 0));
+                }
+                continue;
+            }
             RouteUpdate update = table.apply(event, clock.instant());
             RoleProxy role = update instanceof RouteUpdate.Ignored ? null : roles.get(roleOf(update));
             if (role != null) {

@@ -1,7 +1,9 @@
 package dev.baton.gateway.net;
 
+import dev.baton.events.ProxyDrained;
 import dev.baton.events.ProxyReconnectFailed;
 import dev.baton.events.ProxyReconnected;
+import dev.baton.events.RoleDraining;
 import dev.baton.gateway.GatewayMetrics.RoleMeters;
 import dev.baton.gateway.RoleRoute;
 import dev.baton.gateway.connection.ClientConnectionState;
@@ -40,6 +42,13 @@ final class RoleProxy {
     private final Set<ClientConnection> connections = new LinkedHashSet<>();
     private Route route;
     private NetServer server;
+    /** The epoch the placement drains the role from, until the move; -1 when no drain is under way. */
+    private long drainingEpoch = -1;
+    private long drainSince;
+    private int drainConnections;
+    private int drainAwaiting;
+    private int drainTimedOut;
+    private ProxyDrained drainReport;
 
     /** What every role of one gateway shares. */
     record Shared(Vertx vertx, NetClient netClient, SwitchPolicy policy, int holdLimit, int writeQueueBytes,
@@ -86,7 +95,7 @@ final class RoleProxy {
         ConnectionMachine machine = new ConnectionMachine(shared.policy(), config.inFlight());
         ClientConnection connection = new ClientConnection(this, socket, machine, meters);
         connections.add(connection);
-        connection.start(route);
+        connection.start(route, drainingEpoch);
     }
 
     /** Applies a decision of the route table to this role. */
@@ -100,6 +109,10 @@ final class RoleProxy {
             for (ClientConnection connection : List.copyOf(connections)) {
                 connection.onRoute(route);
             }
+            if (drainingEpoch >= 0 && route.epoch() > drainingEpoch) {
+                drainingEpoch = -1;
+                drainReport = null;
+            }
             report(ledger.settle());
         } else if (update instanceof RouteUpdate.Unchanged unchanged) {
             route = unchanged.route();
@@ -109,6 +122,70 @@ final class RoleProxy {
         } else if (update instanceof RouteUpdate.Stale) {
             meters.staleEvent();
         }
+    }
+
+    /**
+     * The placement drains the role from its host before a planned move: every connection leaves that host (new
+     * client bytes are held; one that awaits an answer first drains), and once none drains any more this gateway
+     * reports ProxyDrained. A repeated request (a new placement leader) gets the same report again.
+     */
+    void onDrain(RoleDraining drain) {
+        if (route.epoch() > drain.epoch()) {
+            LOG.info("{}: drain of epoch {} requested, but the role is at epoch {} already: nothing to drain",
+                    roleId(), drain.epoch(), route.epoch());
+            shared.sink().publish(new ProxyDrained(UUID.randomUUID(), shared.clock().instant(), roleId(),
+                    shared.gatewayId(), drain.epoch(), 0, 0, 0, 0));
+            return;
+        }
+        if (route.epoch() < drain.epoch()) {
+            LOG.warn("{}: drain of epoch {} requested while this gateway knows epoch {} only; ignored", roleId(),
+                    drain.epoch(), route.epoch());
+            return;
+        }
+        if (drainingEpoch == drain.epoch()) {
+            if (drainReport != null) {
+                shared.sink().publish(drainReport);
+            }
+            return;
+        }
+        drainingEpoch = drain.epoch();
+        drainSince = now();
+        drainConnections = connections.size();
+        drainAwaiting = 0;
+        drainTimedOut = 0;
+        LOG.info("{}: draining {} connection(s) from {} (epoch {}) before its {} move to {}; new client bytes are"
+                + " held", roleId(), drainConnections, drain.from(), drain.epoch(), drain.reason(), drain.to());
+        for (ClientConnection connection : List.copyOf(connections)) {
+            if (connection.onDrain(drain.epoch())) {
+                drainAwaiting++;
+            }
+        }
+        checkDrain();
+    }
+
+    /** A draining connection reached its drain timeout with its answer still owed. */
+    void drainTimedOut() {
+        drainTimedOut++;
+    }
+
+    /** Reports the drain once no connection drains from the old host any more. */
+    void checkDrain() {
+        if (drainingEpoch < 0 || drainReport != null) {
+            return;
+        }
+        for (ClientConnection connection : connections) {
+            if (connection.state() instanceof ClientConnectionState.Draining) {
+                return;
+            }
+        }
+        long millis = drainAwaiting == 0 ? 0 : Math.max(0, now() - drainSince);
+        drainReport = new ProxyDrained(UUID.randomUUID(), shared.clock().instant(), roleId(), shared.gatewayId(),
+                drainingEpoch, drainConnections, drainAwaiting, drainTimedOut, millis);
+        LOG.info("{}: drained from epoch {} in {} ms: {} connection(s) off the old host, {} awaited an answer, {} of"
+                + " them timed out; waiting for the move", roleId(), drainingEpoch, millis, drainConnections,
+                drainAwaiting, drainTimedOut);
+        meters.drained(millis);
+        shared.sink().publish(drainReport);
     }
 
     /** Logs and publishes what became of a round of switches. */

@@ -4,13 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.baton.events.Endpoint;
 import dev.baton.gateway.connection.ClientConnectionState.Closed;
+import dev.baton.gateway.connection.ClientConnectionState.Connecting;
 import dev.baton.gateway.connection.ClientConnectionState.Draining;
+import dev.baton.gateway.connection.ClientConnectionState.Forwarding;
 import dev.baton.gateway.connection.ClientConnectionState.Switching;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** {@link ConnectionMachine} on planned moves: connections that await an answer drain from the old host. */
+/**
+ * {@link ConnectionMachine} on planned moves: connections that await an answer drain from the old host, when the move
+ * arrives or, before it, when the placement asks ({@link ConnectionMachine#onDrainRequest}); after a drain request no
+ * client byte reaches the old host and the connection waits for the move.
+ */
 class ConnectionMachineDrainTest {
     private static final Endpoint A = new Endpoint("10.0.0.1", 47001);
     private static final Endpoint B = new Endpoint("10.0.0.2", 47001);
@@ -105,6 +111,78 @@ class ConnectionMachineDrainTest {
 
         assertThat(machine.onRoute(2, B, 100, AWAITING, false)).singleElement()
                 .isInstanceOf(Action.AbandonClient.class);
+    }
+
+    // ---------------------------------------------------- drain requested by the placement before the move
+
+    @Test
+    void shouldDrainAnAwaitingConnectionOnADrainRequestAndWaitForTheMove() {
+        forwardingToA();
+
+        assertThat(machine.onDrainRequest(1, 100, AWAITING)).containsExactly(new Action.StartDrain(2, 100 + DRAIN));
+        assertThat(machine.state()).isEqualTo(new Draining(2, null, A, 1, 100, 100 + DRAIN));
+
+        // The old host answered and closed after the FIN: the connection waits for the move, connecting nowhere.
+        List<Action> closed = machine.onUpstreamClosed(1, A, 150, InFlight.IDLE);
+        assertThat(closed).containsExactly(new Action.DropUpstream(SwitchCause.MOVE, false),
+                new Action.ArmDeadline(150 + TIMEOUT));
+        assertThat(machine.state()).isInstanceOf(Switching.class);
+
+        assertThat(machine.onRoute(2, null, 400, InFlight.IDLE, true)).as("moved, new host not running yet").isEmpty();
+        Action.Connect connect = (Action.Connect) machine.onRoute(2, B, 900, InFlight.IDLE, true).get(0);
+        assertThat(connect.target()).isEqualTo(B);
+        assertThat(machine.onConnected(connect.token(), 950)).as("the held bytes waited since the drain began")
+                .containsExactly(new Action.StartForwarding(B, 2, true, SwitchCause.MOVE, 850, 0, false, false, 50));
+    }
+
+    @Test
+    void shouldTakeAnIdleConnectionOffTheOldHostAtOnceOnADrainRequest() {
+        forwardingToA();
+
+        assertThat(machine.onDrainRequest(1, 100, InFlight.IDLE)).containsExactly(
+                new Action.DropUpstream(SwitchCause.MOVE, false), new Action.ArmDeadline(100 + TIMEOUT));
+        assertThat(machine.pendingEpoch()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldNeverGoBackToTheDrainedHostAtTheSameEpoch() {
+        forwardingToA();
+        machine.onDrainRequest(1, 100, InFlight.IDLE);
+
+        assertThat(machine.onRoute(1, A, 200, InFlight.IDLE, false)).isEmpty();
+        assertThat(machine.state()).isInstanceOf(Switching.class);
+    }
+
+    @Test
+    void shouldAbandonAConnectAttemptToTheDrainedHost() {
+        Action.Connect toA = (Action.Connect) machine.start(1, A, 0).get(1);
+
+        assertThat(machine.onDrainRequest(1, 10, InFlight.IDLE)).isEmpty();
+
+        assertThat(machine.onConnected(toA.token(), 20)).containsExactly(new Action.DiscardConnection(toA.token()));
+        assertThat(machine.state()).isInstanceOf(Connecting.class);
+        assertThat(machine.pendingEpoch()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldIgnoreADrainOfAnEpochItAlreadyLeft() {
+        forwardingToA();
+        Action.Connect toB = (Action.Connect) machine.onRoute(2, B, 100, InFlight.IDLE, false).stream()
+                .filter(Action.Connect.class::isInstance).findFirst().orElseThrow();
+        machine.onConnected(toB.token(), 120);
+
+        assertThat(machine.onDrainRequest(1, 200, AWAITING)).isEmpty();
+        assertThat(machine.state()).isEqualTo(new Forwarding(2, B));
+    }
+
+    @Test
+    void shouldFollowTheInFlightPolicyWhenADrainRequestedByThePlacementTimesOut() {
+        forwardingToA();
+        machine.onDrainRequest(1, 100, AWAITING);
+
+        List<Action> due = machine.onDrainDeadline(100 + DRAIN, AWAITING);
+
+        assertThat(due).singleElement().isInstanceOf(Action.AbandonClient.class);
     }
 
     private void forwardingToA() {

@@ -114,11 +114,29 @@ class ConfiguredListenersIT {
             String problem = Await.until("blocked's problem in the routes", T,
                     () -> routed("blocked") ? fixture.route("blocked").getString("problem") : null,
                     reason -> reason != null);
-            assertThat(problem).startsWith("cannot listen on 127.0.0.1:" + port + ": ");
+            assertThat(problem).startsWith("cannot listen on 127.0.0.1:" + port + ": ").contains("attempt 1");
             assertThat(fixture.route("blocked").getValue("port")).isNull();
             JsonObject ready = new JsonObject(fixture.get("/health/ready", false).body());
             assertThat(ready.encode()).contains("listenerProblems").contains("blocked");
         }
+    }
+
+    @Test
+    void shouldRetryAFailedBindWithoutAConfigurationChange() throws IOException {
+        int port;
+        try (ServerSocket taken = new ServerSocket()) {
+            taken.bind(new InetSocketAddress("127.0.0.1", 0));
+            port = taken.getLocalPort();
+            configure("retried", 1, port);
+            Await.until("retried's failed bind in the routes", T,
+                    () -> routed("retried") && fixture.route("retried").getString("problem") != null);
+        }
+
+        // The port is free again; nothing else changes.
+        Await.until("retried listening on its port after a retry", T,
+                () -> Integer.valueOf(port).equals(fixture.route("retried").getInteger("port")));
+        assertThat(fixture.route("retried").getString("problem")).isNull();
+        assertThat(accepts(port)).isTrue();
     }
 
     @Test
