@@ -72,7 +72,8 @@ final class KafkaInputs implements AutoCloseable {
             boolean controlCaughtUp,
             List<RoleAssignment> assignments,
             List<RoleConfigured> configurations,
-            List<BatonEvent> maintenance) {
+            List<BatonEvent> maintenance,
+            boolean rolesDeleted) {
     }
 
     private final KafkaConsumer<String, byte[]> consumer;
@@ -167,12 +168,15 @@ final class KafkaInputs implements AutoCloseable {
         List<RoleAssignment> assignments = new ArrayList<>();
         List<RoleConfigured> configurations = new ArrayList<>();
         List<BatonEvent> maintenance = new ArrayList<>();
+        boolean rolesDeleted = false;
         for (ConsumerRecord<String, byte[]> record : records) {
             Instant timestamp = Instant.ofEpochMilli(record.timestamp());
             lastTimestamp.merge(new TopicPartition(record.topic(), record.partition()), timestamp,
                     (a, b) -> a.isAfter(b) ? a : b);
             if (record.value() == null) {
-                continue; // a tombstone on a compacted topic
+                // A tombstone on a compacted topic; on config-events, a deleted role.
+                rolesDeleted |= record.topic().equals(settings.topic(Topic.CONFIG_EVENTS));
+                continue;
             }
             BatonEvent event;
             try {
@@ -197,7 +201,7 @@ final class KafkaInputs implements AutoCloseable {
         }
         return new Batch(heartbeats, heartbeatProgress(pollStartedAt), instances,
                 readThrough(controlPartitions, pollStartedAt), caughtUp(controlPartitions), assignments, configurations,
-                maintenance);
+                maintenance, rolesDeleted);
     }
 
     private ConsumerProgress heartbeatProgress(Instant pollStartedAt) {

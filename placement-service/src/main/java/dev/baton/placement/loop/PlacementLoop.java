@@ -251,7 +251,7 @@ public final class PlacementLoop implements PlacementControl, Runnable {
                 applyLeadersAssignment(assignment);
             }
         }
-        if (!batch.configurations().isEmpty()) {
+        if (!batch.configurations().isEmpty() || batch.rolesDeleted()) {
             loadRoles();
         }
         for (BatonEvent event : batch.maintenance()) {
@@ -343,6 +343,13 @@ public final class PlacementLoop implements PlacementControl, Runnable {
                 closeQuietly(closeable);
             }
             return;
+        }
+        try {
+            // A role created through another instance may not have been announced here yet, and the policy unplaces
+            // placed roles it does not know (deleted ones): decide on the store's configuration.
+            loadRoles();
+        } catch (RuntimeException e) {
+            LOG.warn("Instance {} takes over with the role configuration as last loaded: {}", instanceId, e.toString());
         }
         leaderPublisher = publisher;
         leading = true;
