@@ -40,6 +40,8 @@ final class RoleProxy {
     private final Set<ClientConnection> connections = new LinkedHashSet<>();
     private Route route;
     private NetServer server;
+    /** The in-flight policy of connections accepted from now on; the role's configuration may change it. */
+    private InFlightPolicy inFlight;
 
     /** What every role of one gateway shares. */
     record Shared(Vertx vertx, NetClient netClient, SwitchPolicy policy, int holdLimit, int writeQueueBytes,
@@ -48,6 +50,7 @@ final class RoleProxy {
 
     RoleProxy(RoleRoute config, Route initial, Shared shared, RoleMeters meters) {
         this.config = config;
+        this.inFlight = config.inFlight();
         this.route = initial;
         this.shared = shared;
         this.meters = meters;
@@ -83,7 +86,7 @@ final class RoleProxy {
     }
 
     private void accept(NetSocket socket) {
-        ConnectionMachine machine = new ConnectionMachine(shared.policy(), config.inFlight());
+        ConnectionMachine machine = new ConnectionMachine(shared.policy(), inFlight);
         ClientConnection connection = new ClientConnection(this, socket, machine, meters);
         connections.add(connection);
         connection.start(route);
@@ -179,7 +182,12 @@ final class RoleProxy {
     }
 
     InFlightPolicy inFlightPolicy() {
-        return config.inFlight();
+        return inFlight;
+    }
+
+    /** Sets the in-flight policy of connections accepted from now on (open ones keep theirs). On the event loop. */
+    void inFlightPolicy(InFlightPolicy policy) {
+        this.inFlight = java.util.Objects.requireNonNull(policy, "policy");
     }
 
     int holdLimit() {
