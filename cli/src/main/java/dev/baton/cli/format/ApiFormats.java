@@ -47,6 +47,7 @@ public final class ApiFormats {
         lines.add(new String[] {"database", database(role.path("database"))});
         lines.add(new String[] {"plugin", plugin(role.path("plugin"))});
         lines.add(new String[] {"gateway port", or(text(role, "gatewayPort"), "none")});
+        lines.add(new String[] {"in flight", inFlight(role.path("inFlight"))});
         if (text(role, "held") != null && !text(role, "held").equals(text(role, "stateReason"))) {
             lines.add(new String[] {"held", text(role, "held")});
         }
@@ -162,8 +163,19 @@ public final class ApiFormats {
     }
 
     private static String failback(JsonNode role) {
-        return EventLine.failback(role.path("forceHighestPriority").asBoolean(false),
+        String failback = EventLine.failback(role.path("forceHighestPriority").asBoolean(false),
                 role.path("failbackDelayMs").asLong(0));
+        JsonNode window = role.path("failbackWindow");
+        return window.isObject() ? failback + String.format(", only %02d:00-%02d:00 UTC",
+                window.path("fromHour").asInt(), window.path("toHour").asInt()) : failback;
+    }
+
+    private static String inFlight(JsonNode inFlight) {
+        if (!inFlight.isObject()) {
+            return "each gateway's inflight.policy";
+        }
+        return text(inFlight, "policy") + (text(inFlight, "replayLimitBytes") == null ? ""
+                : " (up to " + text(inFlight, "replayLimitBytes") + " bytes)");
     }
 
     private static String database(JsonNode database) {
