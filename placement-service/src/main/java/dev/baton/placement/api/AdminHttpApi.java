@@ -1,6 +1,7 @@
 package dev.baton.placement.api;
 
 import dev.baton.events.RoleConfigured;
+import dev.baton.placement.policy.PolicyConfig;
 import dev.baton.placement.policy.RoleConfigValidator;
 import dev.baton.placement.store.RoleStore;
 import dev.baton.runtime.http.HttpSupport;
@@ -25,7 +26,9 @@ import java.util.Objects;
  * <p>The routes are grouped by concern: {@link RoleConfigApi} (role configuration; every change validated by
  * {@link RoleConfigValidator} and the API's own rules, stored at version + 1 and announced as {@link
  * RoleConfigured}), {@link ServerApi} (servers and maintenance) and {@link LeaderApi} (what only the leader
- * answers: manual moves, restart budgets, the safety brake).
+ * answers: manual moves, restart budgets, the safety brake), {@link WhatIfApi} (what the policy would do if a
+ * server failed, went into maintenance or came back) and {@link LiveFeed} (server-sent events for the console).
+ * {@link TokenCheck} admits the operator token to everything and an optional read-only token to reads and what-if.
  *
  * <p>Threads: JDBC and the producer's {@code send} run on the bounded worker pool {@value #WORKER_POOL}, never on
  * the event loop ({@link ApiSupport}).
@@ -48,12 +51,14 @@ public final class AdminHttpApi implements AutoCloseable {
     static final String FORWARDED_BY = "X-Baton-Forwarded-By";
 
     private final Vertx vertx;
-    private final String token;
+    private final TokenCheck tokens;
     private final Buffer openApi;
     private final ApiSupport support;
     private final RoleConfigApi roles;
     private final ServerApi servers;
     private final LeaderApi leader;
+    private final WhatIfApi whatIf;
+    private final LiveFeed live;
 
     /**
      * An API attributing changes to {@value #DEFAULT_ACTOR}, on the system clock, waiting up to 10 s for the loop
@@ -76,6 +81,17 @@ public final class AdminHttpApi implements AutoCloseable {
      */
     public AdminHttpApi(Vertx vertx, RoleStore store, PlacementControl control, ConfigPublisher publisher,
             String token, boolean controlPlaneFailoverConfigured, String actor, Clock clock, Duration moveTimeout) {
+        this(vertx, store, control, publisher, token, null, controlPlaneFailoverConfigured, actor, clock, moveTimeout,
+                PolicyConfig.defaults());
+    }
+
+    /**
+     * @param readOnlyToken a second token that may only read (and ask what-if questions); null for none
+     * @param policy the placement policy's settings, for what-if answers computed as the loop would decide
+     */
+    public AdminHttpApi(Vertx vertx, RoleStore store, PlacementControl control, ConfigPublisher publisher,
+            String token, String readOnlyToken, boolean controlPlaneFailoverConfigured, String actor, Clock clock,
+            Duration moveTimeout, PolicyConfig policy) {
         this.vertx = Objects.requireNonNull(vertx, "vertx");
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(control, "control");
@@ -83,7 +99,7 @@ public final class AdminHttpApi implements AutoCloseable {
         if (token == null || token.isBlank()) {
             throw new IllegalArgumentException("the admin API needs a bearer token");
         }
-        this.token = token;
+        this.tokens = new TokenCheck(token, readOnlyToken, BASE + WhatIfApi.PATH);
         if (actor == null || actor.isBlank()) {
             throw new IllegalArgumentException("actor must not be blank");
         }
@@ -95,6 +111,8 @@ public final class AdminHttpApi implements AutoCloseable {
                 actor, clock);
         this.servers = new ServerApi(support, store, control, actor);
         this.leader = new LeaderApi(vertx, support, store, control, actor, moveTimeout);
+        this.whatIf = new WhatIfApi(control, Objects.requireNonNull(policy, "policy"), clock);
+        this.live = new LiveFeed(vertx, control);
     }
 
     private static byte[] openApiDocument() {
@@ -128,16 +146,19 @@ public final class AdminHttpApi implements AutoCloseable {
         router.get(BASE + "/openapi.yaml").handler(ctx -> ctx.response()
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/yaml")
                 .end(openApi));
-        router.route(BASE + "/*").handler(HttpSupport.bearerToken(token));
+        router.route(BASE + "/*").handler(tokens);
 
         servers.mount(router, BASE);
         roles.mount(router, BASE);
         leader.mount(router, BASE);
+        whatIf.mount(router, BASE);
+        live.mount(router, BASE);
     }
 
     /** Releases the worker pool. The store, publisher and Vert.x belong to the caller. */
     @Override
     public void close() {
+        live.close();
         support.close();
         leader.close();
     }

@@ -88,6 +88,20 @@ final class AdminRequests {
                 pluginFields, gatewayPort, inFlightFields, windowFields);
     }
 
+    /** {@code POST /what-if}: a server and what happens to it. */
+    record WhatIfFields(String serverId, String scenario) {
+    }
+
+    static WhatIfFields whatIf(byte[] body) {
+        Reader reader = new Reader(body);
+        Fields fields = reader.root();
+        String serverId = fields.requiredString("serverId");
+        String scenario = fields.requiredString("scenario");
+        fields.rejectUnknown();
+        reader.done();
+        return new WhatIfFields(serverId, scenario);
+    }
+
     /** {@code PUT /roles/{id}/in-flight}. */
     static InFlightFields inFlight(byte[] body) {
         Reader reader = new Reader(body);
