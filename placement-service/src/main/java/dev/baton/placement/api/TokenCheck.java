@@ -17,6 +17,8 @@ import org.slf4j.LoggerFactory;
  * constant time; never logged.
  */
 final class TokenCheck implements Handler<RoutingContext> {
+    /** Tells a client (the console) what its token may do: {@code operator} or {@code read-only}. */
+    static final String ACCESS_HEADER = "X-Baton-Access";
     private static final Logger LOG = LoggerFactory.getLogger(TokenCheck.class);
 
     private final byte[] operator;
@@ -54,8 +56,12 @@ final class TokenCheck implements Handler<RoutingContext> {
     public void handle(RoutingContext ctx) {
         String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
         switch (access(header)) {
-            case OPERATOR -> ctx.next();
+            case OPERATOR -> {
+                ctx.response().putHeader(ACCESS_HEADER, "operator");
+                ctx.next();
+            }
             case READ_ONLY -> {
+                ctx.response().putHeader(ACCESS_HEADER, "read-only");
                 HttpMethod method = ctx.request().method();
                 if (method == HttpMethod.GET || method == HttpMethod.HEAD
                         || (method == HttpMethod.POST && whatIfPath.equals(ctx.request().path()))) {
