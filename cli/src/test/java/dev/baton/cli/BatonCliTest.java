@@ -174,6 +174,22 @@ class BatonCliTest {
     }
 
     @Test
+    void shouldAskWhatIfAndPrintTheMovesAndStops() {
+        api.answer(200, "{\"serverId\":\"srv-a\",\"scenario\":\"fails\",\"moves\":[{\"roleId\":\"billing\","
+                + "\"from\":\"srv-a\",\"to\":\"srv-b\",\"epoch\":4,\"reason\":\"FAILOVER\",\"cause\":\"srv-a DOWN: if it "
+                + "failed now\"}],\"stops\":[{\"roleId\":\"solo\",\"from\":\"srv-a\",\"cause\":\"no other server\"}]}");
+
+        CliRun run = CliRun.run(api, "servers", "what-if", "srv-a", "fails");
+
+        assertThat(run.exit()).isZero();
+        assertThat(api.only().uri().getPath()).isEqualTo("/api/v1/what-if");
+        assertThat(api.only().jsonBody()).isEqualTo("{\"serverId\":\"srv-a\",\"scenario\":\"fails\"}");
+        assertThat(run.out()).isEqualTo("if srv-a fails now (nothing changed):\n"
+                + "  move billing: srv-a -> srv-b (FAILOVER: srv-a DOWN: if it failed now)\n"
+                + "  stop solo: no other server\n");
+    }
+
+    @Test
     void shouldRefuseAFailbackWindowThatIsNotTwoHours() {
         CliRun run = CliRun.run(api, "roles", "failback-window", "billing", "night");
 

@@ -88,6 +88,9 @@ public record PlacementSettings(
         }
         String adminUrl = config.string("admin.url", null);
         String apiReadToken = config.string("api.read.token", null);
+        if (apiReadToken != null && apiReadToken.isBlank()) {
+            apiReadToken = null; // set but empty (a compose default): no read-only token, never an empty one
+        }
         if (apiReadToken != null && apiReadToken.equals(apiToken)) {
             config.problem("api.read.token must differ from api.token: the read-only token must not change anything");
         }

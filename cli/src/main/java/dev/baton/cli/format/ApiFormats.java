@@ -59,6 +59,25 @@ public final class ApiFormats {
         return properties(lines);
     }
 
+    /** {@code POST /what-if}: one line per move and per role that would stop. */
+    public static String whatIf(JsonNode answer) {
+        StringBuilder out = new StringBuilder("if " + text(answer, "serverId") + " " + text(answer, "scenario")
+                + " now (nothing changed):\n");
+        for (JsonNode move : answer.path("moves")) {
+            out.append("  move ").append(text(move, "roleId")).append(": ").append(or(text(move, "from"), "-"))
+                    .append(" -> ").append(text(move, "to")).append(" (").append(text(move, "reason")).append(": ")
+                    .append(text(move, "cause")).append(")\n");
+        }
+        for (JsonNode stop : answer.path("stops")) {
+            out.append("  stop ").append(text(stop, "roleId")).append(": ").append(text(stop, "cause")).append("\n");
+        }
+        if (answer.path("moves").isEmpty() && answer.path("stops").isEmpty()) {
+            out.append("  nothing would move or stop").append(text(answer, "deferredBecause") == null ? ""
+                    : ": " + text(answer, "deferredBecause")).append("\n");
+        }
+        return out.toString();
+    }
+
     /** {@code GET /servers}: one row per server. */
     public static String servers(JsonNode answer) {
         Table table = Table.of("SERVER", "KIND", "STATE", "HOST", "ROLES", "NOTE");

@@ -31,7 +31,8 @@ final class TokenCheck implements Handler<RoutingContext> {
      */
     TokenCheck(String operatorToken, String readOnlyToken, String whatIfPath) {
         this.operator = operatorToken.getBytes(StandardCharsets.UTF_8);
-        this.readOnly = readOnlyToken == null ? null : readOnlyToken.getBytes(StandardCharsets.UTF_8);
+        this.readOnly = readOnlyToken == null || readOnlyToken.isBlank() ? null
+                : readOnlyToken.getBytes(StandardCharsets.UTF_8);
         if (readOnlyToken != null && readOnlyToken.equals(operatorToken)) {
             throw new IllegalArgumentException("the read-only token must differ from the operator token");
         }

@@ -19,7 +19,7 @@ public final class ConsoleRoutes {
     /** Serves the console at {@value #PATH} and sends {@code /} there. */
     public static void mount(Router router) {
         router.get("/").handler(ctx -> ctx.redirect(PATH));
-        router.get("/console").handler(ctx -> ctx.redirect(PATH));
+        // Not "/console" as well: Vert.x matches it for "/console/" too, which would redirect to itself.
         router.get(PATH + "*").handler(StaticHandler.create("console")
                 .setCachingEnabled(false)
                 .setIndexPage("index.html"));
