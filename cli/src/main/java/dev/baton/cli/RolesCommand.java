@@ -34,7 +34,8 @@ final class RolesCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         throw new ParameterException(spec.commandLine(), "Missing command: list, show, create, add-server, "
-                + "remove-server, up, down, failback, database, gateway-port, move or reset-budget");
+                + "remove-server, up, down, failback, failback-window, database, gateway-port, in-flight, move, reset-budget or "
+                + "delete");
     }
 
     @Command(name = "list", description = "Every role: its actual state (and why it does not serve), where it runs, "
@@ -90,6 +91,60 @@ final class RolesCommand implements Callable<Integer> {
         }
         return changed(root.placement().put(path(roleId, "/failback"), request.toString()),
                 "failback " + toggle + " for " + roleId);
+    }
+
+    @Command(name = "failback-window", description = "Allow failback only during some hours of the day (UTC), e.g. "
+            + "22-6 for the night, or at any hour with 'none'. Failovers are not affected.")
+    int failbackWindow(@Parameters(paramLabel = "ROLE") String roleId,
+            @Parameters(paramLabel = "FROM-TO|none", description = "hours 0 to 23, the end excluded: 22-6; or none")
+            String window) {
+        if ("none".equals(window)) {
+            return changed(root.placement().delete(path(roleId, "/failback-window")),
+                    "failback at any hour for " + roleId);
+        }
+        String[] hours = window.split("-", -1);
+        int from;
+        int to;
+        try {
+            if (hours.length != 2) {
+                throw new NumberFormatException(window);
+            }
+            from = Integer.parseInt(hours[0].trim());
+            to = Integer.parseInt(hours[1].trim());
+        } catch (NumberFormatException e) {
+            throw new ParameterException(spec.commandLine(), "FROM-TO must be two hours such as 22-6, or none, was '"
+                    + window + "'");
+        }
+        ObjectNode request = Json.object().put("fromHour", from).put("toHour", to);
+        return changed(root.placement().put(path(roleId, "/failback-window"), request.toString()),
+                "failback of " + roleId + " only from " + from + ":00 to " + to + ":00 UTC");
+    }
+
+    @Command(name = "in-flight", description = "What gateways do with the role's client connections awaiting an "
+            + "answer when the host is lost: close (the client retries), replay (resend the request; idempotent "
+            + "protocols only), repoint (one-way streams), or none for each gateway's own setting.")
+    int inFlight(@Parameters(paramLabel = "ROLE") String roleId,
+            @Parameters(paramLabel = "close|replay|repoint|none") String policy,
+            @Option(names = "--replay-limit", paramLabel = "BYTES",
+                    description = "With replay: the most unanswered bytes resent per connection (default: the "
+                            + "gateway's inflight.replay.bytes).") Integer replayLimit) {
+        if ("none".equals(policy)) {
+            return changed(root.placement().delete(path(roleId, "/in-flight")),
+                    "in-flight policy of " + roleId + " left to the gateways");
+        }
+        ObjectNode request = Json.object().put("policy", policy);
+        if (replayLimit != null) {
+            request.put("replayLimitBytes", replayLimit);
+        }
+        return changed(root.placement().put(path(roleId, "/in-flight"), request.toString()),
+                "in-flight policy of " + roleId + " set to " + policy);
+    }
+
+    @Command(name = "delete", description = "Delete a role: its host stops it, gateways close its listener.")
+    int delete(@Parameters(paramLabel = "ROLE") String roleId,
+            @Option(names = "--yes", required = true, description = "Confirm: the role stops serving.") boolean yes) {
+        String body = root.placement().delete(ROLES + "/" + segment(roleId));
+        return print(body, "deleted role " + roleId + "; its host stops it and gateways close its listener\n");
     }
 
     @Command(name = "database", description = "Set the role's remote database server (never \"(local)\", never on "

@@ -25,7 +25,7 @@ final class ServersCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "Missing command: list, maintenance or release-brake");
+        throw new ParameterException(spec.commandLine(), "Missing command: list, maintenance, what-if or release-brake");
     }
 
     @Command(name = "list", description = "Every registered server: kind, state, host and the roles it hosts.")
@@ -45,6 +45,15 @@ final class ServersCommand implements Callable<Integer> {
                 + (force ? "?force=true" : ""), Json.object().put("on", toggle.isOn()).toString());
         return print(body, "maintenance " + toggle + " for " + serverId + "\n"
                 + ApiFormats.server(Json.parse("placement API", body)));
+    }
+
+    @Command(name = "what-if", description = "What the placement would do now if the server failed, went into "
+            + "maintenance or came back: the moves and the roles that would stop. Changes nothing.")
+    int whatIf(@Parameters(paramLabel = "SERVER") String serverId,
+            @Parameters(paramLabel = "fails|maintenance|returns") String scenario) {
+        String body = root.placement().post("/api/v1/what-if",
+                Json.object().put("serverId", serverId).put("scenario", scenario).toString());
+        return print(body, ApiFormats.whatIf(Json.parse("placement API", body)));
     }
 
     @Command(name = "release-brake", description = "Override the safety brake: the servers that fell silent together "

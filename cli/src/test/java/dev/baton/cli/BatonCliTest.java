@@ -148,6 +148,54 @@ class BatonCliTest {
                 "/api/v1/roles/billing/gateway-port", null);
         assertRequest(new String[] {"servers", "maintenance", "server-a", "on"}, "PUT",
                 "/api/v1/servers/server-a/maintenance", "{\"on\":true}");
+        assertRequest(new String[] {"roles", "failback-window", "billing", "22-6"}, "PUT",
+                "/api/v1/roles/billing/failback-window", "{\"fromHour\":22,\"toHour\":6}");
+        assertRequest(new String[] {"roles", "failback-window", "billing", "none"}, "DELETE",
+                "/api/v1/roles/billing/failback-window", null);
+        assertRequest(new String[] {"roles", "in-flight", "billing", "replay", "--replay-limit", "4096"}, "PUT",
+                "/api/v1/roles/billing/in-flight", "{\"policy\":\"replay\",\"replayLimitBytes\":4096}");
+        assertRequest(new String[] {"roles", "in-flight", "billing", "none"}, "DELETE",
+                "/api/v1/roles/billing/in-flight", null);
+    }
+
+    @Test
+    void shouldDeleteARoleOnlyWhenConfirmed() {
+        CliRun unconfirmed = CliRun.run(api, "roles", "delete", "billing");
+        assertThat(unconfirmed.exit()).isEqualTo(2);
+        assertThat(api.requests()).isEmpty();
+
+        api.answer(204, "");
+        CliRun run = CliRun.run(api, "roles", "delete", "billing", "--yes");
+
+        assertThat(run.exit()).isZero();
+        assertThat(api.only().method()).isEqualTo("DELETE");
+        assertThat(api.only().uri().getPath()).isEqualTo("/api/v1/roles/billing");
+        assertThat(run.out()).isEqualTo("deleted role billing; its host stops it and gateways close its listener\n");
+    }
+
+    @Test
+    void shouldAskWhatIfAndPrintTheMovesAndStops() {
+        api.answer(200, "{\"serverId\":\"srv-a\",\"scenario\":\"fails\",\"moves\":[{\"roleId\":\"billing\","
+                + "\"from\":\"srv-a\",\"to\":\"srv-b\",\"epoch\":4,\"reason\":\"FAILOVER\",\"cause\":\"srv-a DOWN: if it "
+                + "failed now\"}],\"stops\":[{\"roleId\":\"solo\",\"from\":\"srv-a\",\"cause\":\"no other server\"}]}");
+
+        CliRun run = CliRun.run(api, "servers", "what-if", "srv-a", "fails");
+
+        assertThat(run.exit()).isZero();
+        assertThat(api.only().uri().getPath()).isEqualTo("/api/v1/what-if");
+        assertThat(api.only().jsonBody()).isEqualTo("{\"serverId\":\"srv-a\",\"scenario\":\"fails\"}");
+        assertThat(run.out()).isEqualTo("if srv-a fails now (nothing changed):\n"
+                + "  move billing: srv-a -> srv-b (FAILOVER: srv-a DOWN: if it failed now)\n"
+                + "  stop solo: no other server\n");
+    }
+
+    @Test
+    void shouldRefuseAFailbackWindowThatIsNotTwoHours() {
+        CliRun run = CliRun.run(api, "roles", "failback-window", "billing", "night");
+
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.errLines()[0]).isEqualTo("baton: FROM-TO must be two hours such as 22-6, or none, was 'night'");
+        assertThat(api.requests()).isEmpty();
     }
 
     @Test

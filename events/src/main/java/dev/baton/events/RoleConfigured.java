@@ -16,6 +16,9 @@ import java.util.UUID;
  * @param changedBy who made the change
  * @param gatewayPort the TCP port every gateway listens on for this role's clients, 1 to 65535; absent means the
  *     role has no endpoint unless a gateway's static {@code routes} give it one
+ * @param inFlight what gateways do with the role's connections awaiting an answer when their upstream is lost;
+ *     absent means the gateway's configured default ({@code close} unless set otherwise)
+ * @param failbackWindow the hours of the day during which a failback may happen; absent means any hour
  */
 public record RoleConfigured(
         UUID eventId,
@@ -28,7 +31,9 @@ public record RoleConfigured(
         @OptionalField DatabaseRef database,
         @OptionalField PluginSpec plugin,
         String changedBy,
-        @OptionalField Integer gatewayPort) implements ConfigEvent {
+        @OptionalField Integer gatewayPort,
+        @OptionalField InFlightConfig inFlight,
+        @OptionalField FailbackWindow failbackWindow) implements ConfigEvent {
     public RoleConfigured {
         Checks.required("eventId", eventId);
         Checks.required("occurredAt", occurredAt);
@@ -43,6 +48,14 @@ public record RoleConfigured(
         if (gatewayPort != null && (gatewayPort < 1 || gatewayPort > 65535)) {
             throw new IllegalArgumentException("gatewayPort must be between 1 and 65535, was " + gatewayPort);
         }
+    }
+
+    /** A configuration without an in-flight policy or failback window. */
+    public RoleConfigured(UUID eventId, Instant occurredAt, String roleId, long version, List<String> servers,
+            boolean forceHighestPriority, long failbackDelayMs, DatabaseRef database, PluginSpec plugin,
+            String changedBy, Integer gatewayPort) {
+        this(eventId, occurredAt, roleId, version, servers, forceHighestPriority, failbackDelayMs, database, plugin,
+                changedBy, gatewayPort, null, null);
     }
 
     /** A configuration without a gateway port. */

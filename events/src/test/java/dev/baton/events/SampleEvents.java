@@ -59,7 +59,7 @@ final class SampleEvents {
                             List.of("/opt/billing/bin/billing-plugin", "--port", "{port}", "--role", "{roleId}"),
                             Map.of("BILLING_LOG_LEVEL", "info"),
                             47001),
-                    "alice", 7001);
+                    "alice", 7001, new InFlightConfig("replay", 65536), new FailbackWindow(22, 6));
             case PROXY_RECONNECTED -> new ProxyReconnected(id(type, 1), OCCURRED_AT, "billing", "gw-1", 7, 12, 840,
                     2048,
                     7, 3, 2, 96L, 2, 35L);
@@ -128,7 +128,9 @@ final class SampleEvents {
                     "malformed JSON: Invalid UTF-8 start byte 0xff", null, "/wD+", "audit-1"));
             case ROLE_CONFIGURED -> List.of(new RoleConfigured(
                     id(type, 3), OCCURRED_AT, "billing", 1, List.of(), false, 0, null,
-                    new PluginSpec("sample", null, null, null), "alice"));
+                    new PluginSpec("sample", null, null, null), "alice"), new RoleConfigured(
+                    id(type, 4), OCCURRED_AT, "billing", 2, List.of("srv-01"), true, 0, null, null, "alice", null,
+                    new InFlightConfig("close", null), new FailbackWindow(1, 5)));
             case HEARTBEAT, ROLE_MOVED, ROLE_STATE_CHANGED, ROLE_UNPLACED, ROLE_ASSIGNMENT, SERVER_JOINED, SERVER_DOWN,
                     SERVER_UP, MAINTENANCE_STARTED, MAINTENANCE_ENDED, PROXY_RECONNECTED, PROXY_RECONNECT_FAILED,
                     PLACEMENT_HEARTBEAT, SAFETY_BRAKE_ENGAGED, SAFETY_BRAKE_RELEASED, ROLE_DRAINING, PROXY_DRAINED,

@@ -50,6 +50,10 @@ final class Banner {
         out.add("  " + baton + " audit failovers");
         out.add("  " + baton + " events tail");
         out.add("");
+        out.add("Console (sign in with the API token below; every placement instance serves it):");
+        out.add("  http://127.0.0.1:" + ports.placement1() + "/console/   and http://127.0.0.1:" + ports.placement2()
+                + "/console/");
+        out.add("");
         out.add("API token: " + token + "   (stored in " + files.display(files.home().resolve("token"))
                 + ", reused by every run)");
         out.add("  placement API  http://127.0.0.1:" + ports.placement1() + "/api/v1 and http://127.0.0.1:"

@@ -3,6 +3,7 @@ package dev.baton.placement;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.baton.placement.api.AdminHttpApi;
+import dev.baton.placement.console.ConsoleRoutes;
 import dev.baton.placement.api.KafkaConfigPublisher;
 import dev.baton.placement.api.PlacementSnapshot;
 import dev.baton.placement.loop.PlacementLoops;
@@ -66,8 +67,10 @@ public final class PlacementService implements AutoCloseable {
             HttpSupport.installErrorHandling(router);
             OpsEndpoints.mount(router, PlacementSettings.SERVICE, registry, () -> readiness(loops.control().snapshot()));
             AdminHttpApi api = new AdminHttpApi(vertx, store, loops.control(), configPublisher, settings.apiToken(),
-                    settings.controlPlaneFailover(), "admin-api", clock, Duration.ofSeconds(5));
+                    settings.apiReadToken(), settings.controlPlaneFailover(), "admin-api", clock, Duration.ofSeconds(5),
+                    settings.policy());
             api.mount(router);
+            ConsoleRoutes.mount(router);
             HttpServer http = vertx.createHttpServer().requestHandler(router)
                     .listen(settings.httpPort(), settings.httpHost())
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);

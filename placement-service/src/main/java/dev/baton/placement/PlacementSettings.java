@@ -17,6 +17,8 @@ import java.time.Duration;
  * @param instanceHeartbeatInterval how often the instance announces itself on the placement-control topic
  * @param leaderTimeout a leader silent for this long is replaced by a standby
  * @param adminUrl the URL other instances reach this one's admin API at; null to derive it from the HTTP port
+ * @param apiReadToken a second bearer token that may only read and ask what-if questions ({@code api.read.token},
+ *     masked in logs); null for none
  */
 public record PlacementSettings(
         String instanceId,
@@ -33,7 +35,8 @@ public record PlacementSettings(
         Duration publishTimeout,
         Duration instanceHeartbeatInterval,
         Duration leaderTimeout,
-        String adminUrl) {
+        String adminUrl,
+        String apiReadToken) {
 
     public static final String SERVICE = "placement-service";
 
@@ -84,15 +87,23 @@ public record PlacementSettings(
                     + "leader.heartbeat.interval (" + instanceHeartbeatInterval.toMillis() + " ms)");
         }
         String adminUrl = config.string("admin.url", null);
+        String apiReadToken = config.string("api.read.token", null);
+        if (apiReadToken != null && apiReadToken.isBlank()) {
+            apiReadToken = null; // set but empty (a compose default): no read-only token, never an empty one
+        }
+        if (apiReadToken != null && apiReadToken.equals(apiToken)) {
+            config.problem("api.read.token must differ from api.token: the read-only token must not change anything");
+        }
         return new PlacementSettings(instanceId, kafka, dbUrl, dbUser, dbPassword, httpPort, httpHost, apiToken,
                 detector, policy, controlPlaneFailover, publishTimeout, instanceHeartbeatInterval, leaderTimeout,
-                adminUrl);
+                adminUrl, apiReadToken);
     }
 
     @Override
     public String toString() {
         return "PlacementSettings[instanceId=" + instanceId + ", kafka=" + kafka + ", dbUrl=" + dbUrl + ", dbUser="
-                + dbUser + ", dbPassword=****, httpPort=" + httpPort + ", apiToken=****, detector=" + detector
+                + dbUser + ", dbPassword=****, httpPort=" + httpPort + ", apiToken=****, apiReadToken="
+                + (apiReadToken == null ? "none" : "****") + ", detector=" + detector
                 + ", policy=" + policy + ", controlPlaneFailover=" + controlPlaneFailover + ", leaderTimeout="
                 + leaderTimeout + "]";
     }

@@ -47,6 +47,7 @@ public final class ApiFormats {
         lines.add(new String[] {"database", database(role.path("database"))});
         lines.add(new String[] {"plugin", plugin(role.path("plugin"))});
         lines.add(new String[] {"gateway port", or(text(role, "gatewayPort"), "none")});
+        lines.add(new String[] {"in flight", inFlight(role.path("inFlight"))});
         if (text(role, "held") != null && !text(role, "held").equals(text(role, "stateReason"))) {
             lines.add(new String[] {"held", text(role, "held")});
         }
@@ -56,6 +57,25 @@ public final class ApiFormats {
         lines.add(new String[] {"version", text(role, "version") + ", changed " + or(Texts.instant(text(role,
                 "updatedAt")), "-") + " by " + or(text(role, "updatedBy"), "-")});
         return properties(lines);
+    }
+
+    /** {@code POST /what-if}: one line per move and per role that would stop. */
+    public static String whatIf(JsonNode answer) {
+        StringBuilder out = new StringBuilder("if " + text(answer, "serverId") + " " + text(answer, "scenario")
+                + " now (nothing changed):\n");
+        for (JsonNode move : answer.path("moves")) {
+            out.append("  move ").append(text(move, "roleId")).append(": ").append(or(text(move, "from"), "-"))
+                    .append(" -> ").append(text(move, "to")).append(" (").append(text(move, "reason")).append(": ")
+                    .append(text(move, "cause")).append(")\n");
+        }
+        for (JsonNode stop : answer.path("stops")) {
+            out.append("  stop ").append(text(stop, "roleId")).append(": ").append(text(stop, "cause")).append("\n");
+        }
+        if (answer.path("moves").isEmpty() && answer.path("stops").isEmpty()) {
+            out.append("  nothing would move or stop").append(text(answer, "deferredBecause") == null ? ""
+                    : ": " + text(answer, "deferredBecause")).append("\n");
+        }
+        return out.toString();
     }
 
     /** {@code GET /servers}: one row per server. */
@@ -166,8 +186,19 @@ public final class ApiFormats {
     }
 
     private static String failback(JsonNode role) {
-        return EventLine.failback(role.path("forceHighestPriority").asBoolean(false),
+        String failback = EventLine.failback(role.path("forceHighestPriority").asBoolean(false),
                 role.path("failbackDelayMs").asLong(0));
+        JsonNode window = role.path("failbackWindow");
+        return window.isObject() ? failback + String.format(", only %02d:00-%02d:00 UTC",
+                window.path("fromHour").asInt(), window.path("toHour").asInt()) : failback;
+    }
+
+    private static String inFlight(JsonNode inFlight) {
+        if (!inFlight.isObject()) {
+            return "each gateway's inflight.policy";
+        }
+        return text(inFlight, "policy") + (text(inFlight, "replayLimitBytes") == null ? ""
+                : " (up to " + text(inFlight, "replayLimitBytes") + " bytes)");
     }
 
     private static String database(JsonNode database) {

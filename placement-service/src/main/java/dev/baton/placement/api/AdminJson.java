@@ -44,6 +44,17 @@ final class AdminJson {
         if (role.gatewayPort() != null) {
             json.put("gatewayPort", role.gatewayPort());
         }
+        if (role.inFlight() != null) {
+            JsonObject inFlight = new JsonObject().put("policy", role.inFlight().policy());
+            if (role.inFlight().replayLimitBytes() != null) {
+                inFlight.put("replayLimitBytes", role.inFlight().replayLimitBytes());
+            }
+            json.put("inFlight", inFlight);
+        }
+        if (role.failbackWindow() != null) {
+            json.put("failbackWindow", new JsonObject().put("fromHour", role.failbackWindow().fromHour())
+                    .put("toHour", role.failbackWindow().toHour()));
+        }
         if (role.plugin() != null) {
             json.put("plugin", plugin(role.plugin()));
         }

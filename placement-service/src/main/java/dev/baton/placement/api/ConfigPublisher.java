@@ -14,4 +14,10 @@ public interface ConfigPublisher {
 
     /** Publishes {@code event}, keyed by its role id; completes when the broker has acknowledged it. */
     CompletableFuture<Void> publish(RoleConfigured event);
+
+    /**
+     * Publishes a tombstone (a record without a value) for {@code roleId}: the role was deleted. Compaction keeps
+     * it until it has been read, then removes the key. Completes when the broker has acknowledged it.
+     */
+    CompletableFuture<Void> publishDeletion(String roleId);
 }

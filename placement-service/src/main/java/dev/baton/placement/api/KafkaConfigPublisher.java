@@ -56,9 +56,18 @@ public final class KafkaConfigPublisher implements ConfigPublisher, AutoCloseabl
 
     @Override
     public CompletableFuture<Void> publish(RoleConfigured event) {
+        return send(new ProducerRecord<>(topic, event.key(), codec.encode(event)));
+    }
+
+    @Override
+    public CompletableFuture<Void> publishDeletion(String roleId) {
+        return send(new ProducerRecord<>(topic, Objects.requireNonNull(roleId, "roleId"), null));
+    }
+
+    private CompletableFuture<Void> send(ProducerRecord<String, byte[]> record) {
         CompletableFuture<Void> acknowledged = new CompletableFuture<>();
         try {
-            producer.send(new ProducerRecord<>(topic, event.key(), codec.encode(event)), (metadata, failure) -> {
+            producer.send(record, (metadata, failure) -> {
                 if (failure != null) {
                     acknowledged.completeExceptionally(failure);
                 } else {

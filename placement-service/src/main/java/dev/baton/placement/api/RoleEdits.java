@@ -1,11 +1,14 @@
 package dev.baton.placement.api;
 
 import dev.baton.events.DatabaseRef;
+import dev.baton.events.FailbackWindow;
+import dev.baton.events.InFlightConfig;
 import dev.baton.events.PluginSpec;
 import dev.baton.placement.api.AdminRequests.CreateRole;
 import dev.baton.placement.api.AdminRequests.DatabaseFields;
 import dev.baton.placement.api.AdminRequests.Failback;
-import dev.baton.placement.api.AdminRequests.PluginFields;
+import dev.baton.placement.api.AdminRequests.InFlightFields;
+import dev.baton.placement.api.AdminRequests.WindowFields;
 import dev.baton.placement.detector.ServerIdentity;
 import dev.baton.placement.policy.ConfigError;
 import dev.baton.placement.policy.RoleConfigValidator;
@@ -18,10 +21,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * The edits the admin API makes to a role, as pure functions: current definition and request in, candidate
@@ -30,14 +31,9 @@ import java.util.regex.Pattern;
  * caller's to set.
  */
 final class RoleEdits {
-    static final int MAX_DATABASE_SERVER = 256;
-    /** The longest DNS name. */
-    static final int MAX_DATABASE_HOST = 253;
-    private static final Pattern ENVIRONMENT_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
-    private static final Set<String> PLUGIN_KINDS = Set.of("sample", "command");
     private static final List<String> FIELD_ORDER =
             List.of("roleId", "serverId", "servers", "forceHighestPriority", "failbackDelayMs", "database", "plugin",
-                    "gatewayPort");
+                    "gatewayPort", "inFlight", "failbackWindow");
 
     private RoleEdits() {
     }
@@ -50,13 +46,67 @@ final class RoleEdits {
     static RoleDefinition create(CreateRole request, String actor, Instant now, List<ServerRecord> registered,
             boolean controlPlaneFailoverConfigured) {
         List<ConfigError> errors = new ArrayList<>();
-        DatabaseRef database = request.database() == null ? null : database(request.database(), errors);
-        PluginSpec plugin = request.plugin() == null ? null : plugin(request.plugin(), errors);
-        RoleDefinition role = new RoleDefinition(request.roleId(), 1, request.servers(),
-                request.forceHighestPriority(), Duration.ofMillis(request.failbackDelayMs()), database, plugin, actor,
-                now, gatewayPort(request.gatewayPort(), errors));
+        RoleDefinition role = definition(request, 1, actor, now, null, errors);
         check(null, role, registered, controlPlaneFailoverConfigured, errors);
         return role;
+    }
+
+    /**
+     * The role configured as {@code request} says, in place of {@code current} (same version and who-and-when
+     * until stored). Plugin environment values sent masked keep their current values. Validated by the caller.
+     *
+     * @throws ApiException 422 when a field's value is out of range
+     */
+    static RoleDefinition replaced(RoleDefinition current, CreateRole request) {
+        List<ConfigError> errors = new ArrayList<>();
+        RoleDefinition role = definition(request, current.version(), current.updatedBy(), current.updatedAt(),
+                current.plugin(), errors);
+        if (!errors.isEmpty()) {
+            throw rejected(current.roleId(), sortedByField(errors));
+        }
+        return role;
+    }
+
+    private static RoleDefinition definition(CreateRole request, long version, String actor, Instant at,
+            PluginSpec currentPlugin, List<ConfigError> errors) {
+        DatabaseRef database = request.database() == null ? null : RoleFields.database(request.database(), errors);
+        PluginSpec plugin = request.plugin() == null ? null
+                : RoleFields.plugin(RoleFields.unmasked(request.plugin(), currentPlugin), errors);
+        Integer port = RoleFields.gatewayPort(request.gatewayPort(), errors);
+        InFlightConfig inFlight = request.inFlight() == null ? null : RoleFields.inFlight(request.inFlight(), errors);
+        FailbackWindow window = request.failbackWindow() == null ? null
+                : RoleFields.failbackWindow(request.failbackWindow(), errors);
+        return new RoleDefinition(request.roleId(), version, request.servers(), request.forceHighestPriority(),
+                Duration.ofMillis(request.failbackDelayMs()), database, plugin, actor, at, port, inFlight, window);
+    }
+
+    /** What differs between two configurations of a role, for the log: "servers [a, b] -> [b, a]; database ...". */
+    static String differences(RoleDefinition before, RoleDefinition after) {
+        List<String> changes = new ArrayList<>();
+        difference(changes, "servers", before.servers(), after.servers());
+        difference(changes, "failback", before.forceHighestPriority(), after.forceHighestPriority());
+        difference(changes, "failback delay", before.failbackDelay(), after.failbackDelay());
+        difference(changes, "failback window", before.failbackWindow(), after.failbackWindow());
+        difference(changes, "database", before.database(), after.database());
+        difference(changes, "plugin", before.plugin(), after.plugin());
+        difference(changes, "gateway port", before.gatewayPort(), after.gatewayPort());
+        difference(changes, "in-flight policy", describe(before.inFlight()), describe(after.inFlight()));
+        return changes.isEmpty() ? "nothing" : String.join("; ", changes);
+    }
+
+    private static void difference(List<String> changes, String name, Object before, Object after) {
+        if (!Objects.equals(before, after)) {
+            changes.add(name + " " + before + " -> " + after);
+        }
+    }
+
+    /** An in-flight policy as operators read it. */
+    static String describe(InFlightConfig inFlight) {
+        if (inFlight == null) {
+            return "the gateways' default";
+        }
+        return inFlight.policy() + (inFlight.replayLimitBytes() == null ? ""
+                : " (up to " + inFlight.replayLimitBytes() + " bytes)");
     }
 
     /** {@code serverId} appended at the bottom of the list: the lowest priority. */
@@ -132,49 +182,52 @@ final class RoleEdits {
     static RoleDefinition withFailback(RoleDefinition role, Failback request) {
         Duration delay = request.failbackDelayMs() == null ? role.failbackDelay()
                 : Duration.ofMillis(request.failbackDelayMs());
-        return new RoleDefinition(role.roleId(), role.version(), role.servers(), request.forceHighestPriority(), delay,
-                role.database(), role.plugin(), role.updatedBy(), role.updatedAt(),
-                role.gatewayPort());
+        return role.withFailback(request.forceHighestPriority(), delay, role.failbackWindow());
+    }
+
+    /** The failback window set, or removed with null. */
+    static RoleDefinition withFailbackWindow(RoleDefinition role, WindowFields request) {
+        if (request == null) {
+            return role.withFailback(role.forceHighestPriority(), role.failbackDelay(), null);
+        }
+        List<ConfigError> errors = new ArrayList<>();
+        FailbackWindow window = RoleFields.failbackWindow(request, errors);
+        if (!errors.isEmpty()) {
+            throw rejected(role.roleId(), errors);
+        }
+        return role.withFailback(role.forceHighestPriority(), role.failbackDelay(), window);
+    }
+
+    /** The in-flight policy set, or removed with null (each gateway's own applies). */
+    static RoleDefinition withInFlight(RoleDefinition role, InFlightFields request) {
+        if (request == null) {
+            return role.withInFlight(null);
+        }
+        List<ConfigError> errors = new ArrayList<>();
+        InFlightConfig inFlight = RoleFields.inFlight(request, errors);
+        if (!errors.isEmpty()) {
+            throw rejected(role.roleId(), errors);
+        }
+        return role.withInFlight(inFlight);
     }
 
     static RoleDefinition withDatabase(RoleDefinition role, DatabaseFields request) {
         List<ConfigError> errors = new ArrayList<>();
-        DatabaseRef database = database(request, errors);
+        DatabaseRef database = RoleFields.database(request, errors);
         if (!errors.isEmpty()) {
             throw rejected(role.roleId(), errors);
         }
-        return new RoleDefinition(role.roleId(), role.version(), role.servers(), role.forceHighestPriority(),
-                role.failbackDelay(), database, role.plugin(), role.updatedBy(), role.updatedAt(),
-                role.gatewayPort());
+        return role.withDatabase(database);
     }
 
     /** The gateway port set, or cleared with null. */
     static RoleDefinition withGatewayPort(RoleDefinition role, Long port) {
         List<ConfigError> errors = new ArrayList<>();
-        Integer gatewayPort = gatewayPort(port, errors);
+        Integer gatewayPort = RoleFields.gatewayPort(port, errors);
         if (!errors.isEmpty()) {
             throw rejected(role.roleId(), errors);
         }
-        return new RoleDefinition(role.roleId(), role.version(), role.servers(), role.forceHighestPriority(),
-                role.failbackDelay(), role.database(), role.plugin(), role.updatedBy(), role.updatedAt(), gatewayPort);
-    }
-
-    /** The gateway port, or null when absent or out of range (the problem added to {@code errors}). */
-    private static Integer gatewayPort(Long port, List<ConfigError> errors) {
-        if (port == null) {
-            return null;
-        }
-        if (port < 1 || port > 65535) {
-            errors.add(new ConfigError("gatewayPort", "must be between 1 and 65535, was " + port));
-            return null;
-        }
-        return port.intValue();
-    }
-
-    /** The same definition stamped with a new version, author and time, as it is to be stored. */
-    static RoleDefinition stamped(RoleDefinition role, long version, String actor, Instant now) {
-        return new RoleDefinition(role.roleId(), version, role.servers(), role.forceHighestPriority(),
-                role.failbackDelay(), role.database(), role.plugin(), actor, now, role.gatewayPort());
+        return role.withGatewayPort(gatewayPort);
     }
 
     /** Whether two definitions configure the role the same way (version and who-and-when aside). */
@@ -185,7 +238,9 @@ final class RoleEdits {
                 && a.failbackDelay().equals(b.failbackDelay())
                 && Objects.equals(a.database(), b.database())
                 && Objects.equals(a.plugin(), b.plugin())
-                && Objects.equals(a.gatewayPort(), b.gatewayPort());
+                && Objects.equals(a.gatewayPort(), b.gatewayPort())
+                && Objects.equals(a.inFlight(), b.inFlight())
+                && Objects.equals(a.failbackWindow(), b.failbackWindow());
     }
 
     /**
@@ -270,58 +325,6 @@ final class RoleEdits {
     }
 
     private static RoleDefinition withServers(RoleDefinition role, List<String> servers) {
-        return new RoleDefinition(role.roleId(), role.version(), servers, role.forceHighestPriority(),
-                role.failbackDelay(), role.database(), role.plugin(), role.updatedBy(), role.updatedAt(),
-                role.gatewayPort());
-    }
-
-    /** The database, or null with the problems added to {@code errors}. */
-    private static DatabaseRef database(DatabaseFields fields, List<ConfigError> errors) {
-        int before = errors.size();
-        text("database.server", fields.server(), MAX_DATABASE_SERVER, false, errors);
-        text("database.host", fields.host(), MAX_DATABASE_HOST, true, errors);
-        if (fields.port() < 1 || fields.port() > 65535) {
-            errors.add(new ConfigError("database.port", "must be between 1 and 65535, was " + fields.port()));
-        }
-        return errors.size() > before ? null
-                : new DatabaseRef(fields.server().trim(), fields.host().trim(), (int) fields.port());
-    }
-
-    private static void text(String field, String value, int maxLength, boolean noSpaces, List<ConfigError> errors) {
-        if (value.isBlank()) {
-            errors.add(new ConfigError(field, "must not be blank"));
-        } else if (value.length() > maxLength) {
-            errors.add(new ConfigError(field, "is " + value.length() + " characters long; the limit is " + maxLength));
-        } else if (value.chars().anyMatch(Character::isISOControl)) {
-            errors.add(new ConfigError(field, "must not contain control characters"));
-        } else if (noSpaces && value.trim().chars().anyMatch(Character::isWhitespace)) {
-            errors.add(new ConfigError(field, "'" + value + "' is not a host name or address: it contains spaces"));
-        }
-    }
-
-    /** The plugin, or null with the problems added to {@code errors}. */
-    private static PluginSpec plugin(PluginFields fields, List<ConfigError> errors) {
-        int before = errors.size();
-        if (!PLUGIN_KINDS.contains(fields.kind())) {
-            errors.add(new ConfigError("plugin.kind", "must be 'sample' (the built-in plugin) or 'command' (an "
-                    + "executable), was '" + AdminRequests.abbreviated(fields.kind()) + "'"));
-        } else if (fields.kind().equals("command")
-                && (fields.command().isEmpty() || fields.command().get(0).isBlank())) {
-            errors.add(new ConfigError("plugin.command", "a 'command' plugin needs the executable and its arguments, "
-                    + "e.g. [\"/opt/plugin/bin/run\", \"--port\", \"{port}\"]"));
-        } else if (fields.kind().equals("sample") && !fields.command().isEmpty()) {
-            errors.add(new ConfigError("plugin.command", "the 'sample' plugin is built in and takes no command"));
-        }
-        for (Map.Entry<String, String> variable : fields.environment().entrySet()) {
-            if (!ENVIRONMENT_NAME.matcher(variable.getKey()).matches()) {
-                errors.add(new ConfigError("plugin.environment", "'" + AdminRequests.abbreviated(variable.getKey())
-                        + "' is not a valid environment variable name ([A-Za-z_][A-Za-z0-9_]*)"));
-            }
-        }
-        if (fields.port() != null && (fields.port() < 0 || fields.port() > 65535)) {
-            errors.add(new ConfigError("plugin.port", "must be between 0 and 65535, was " + fields.port()));
-        }
-        return errors.size() > before ? null : new PluginSpec(fields.kind(), fields.command(), fields.environment(),
-                fields.port() == null ? null : fields.port().intValue());
+        return role.withServers(servers);
     }
 }

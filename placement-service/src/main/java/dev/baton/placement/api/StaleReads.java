@@ -17,7 +17,7 @@ final class StaleReads {
 
     /** Whether {@code failure} is the database not answering and the loop has a configuration to answer from. */
     static boolean apply(Throwable failure, PlacementSnapshot snapshot) {
-        return AdminHttpApi.unwrap(failure) instanceof RoleStoreException.Unavailable && snapshot.rolesLoadedAt() != null;
+        return ApiSupport.unwrap(failure) instanceof RoleStoreException.Unavailable && snapshot.rolesLoadedAt() != null;
     }
 
     static String note(PlacementSnapshot snapshot) {

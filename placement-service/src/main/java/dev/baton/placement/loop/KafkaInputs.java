@@ -164,12 +164,15 @@ final class KafkaInputs implements LoopInputs, AutoCloseable {
         List<RoleConfigured> configurations = new ArrayList<>();
         List<BatonEvent> maintenance = new ArrayList<>();
         List<Stamped<BatonEvent>> gateways = new ArrayList<>();
+        boolean rolesDeleted = false;
         for (ConsumerRecord<String, byte[]> record : records) {
             Instant timestamp = Instant.ofEpochMilli(record.timestamp());
             lastTimestamp.merge(new TopicPartition(record.topic(), record.partition()), timestamp,
                     (a, b) -> a.isAfter(b) ? a : b);
             if (record.value() == null) {
-                continue; // a tombstone on a compacted topic
+                // A tombstone on a compacted topic; on config-events, a deleted role.
+                rolesDeleted |= record.topic().equals(settings.topic(Topic.CONFIG_EVENTS));
+                continue;
             }
             BatonEvent event;
             try {
@@ -198,7 +201,7 @@ final class KafkaInputs implements LoopInputs, AutoCloseable {
         deadLetters.afterPoll();
         return new Batch(heartbeats, heartbeatProgress(pollStartedAt), instances,
                 readThrough(controlPartitions, pollStartedAt), caughtUp(controlPartitions), assignments, configurations,
-                maintenance, gateways);
+                maintenance, gateways, rolesDeleted);
     }
 
     private ConsumerProgress heartbeatProgress(Instant pollStartedAt) {

@@ -22,7 +22,7 @@ interface LoopInputs {
     record Stamped<T>(T event, Instant recordTimestamp) {
     }
 
-    /** One poll's worth, sorted by stream. */
+    /** One poll's worth, sorted by stream; {@code rolesDeleted} when a role's configuration was deleted (a tombstone). */
     record Batch(
             List<Stamped<Heartbeat>> heartbeats,
             ConsumerProgress heartbeatProgress,
@@ -32,7 +32,8 @@ interface LoopInputs {
             List<RoleAssignment> assignments,
             List<RoleConfigured> configurations,
             List<BatonEvent> maintenance,
-            List<Stamped<BatonEvent>> gateways) {
+            List<Stamped<BatonEvent>> gateways,
+            boolean rolesDeleted) {
         public Batch {
             heartbeats = List.copyOf(heartbeats);
             instances = List.copyOf(instances);

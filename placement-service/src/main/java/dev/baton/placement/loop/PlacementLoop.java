@@ -154,7 +154,13 @@ final class PlacementLoop implements Runnable {
         catalog.tick(now);
         restoreOnce(now);
         highestTermSeen = election.highestTerm();
+        boolean ledBefore = leadership.leading();
         leadership.step(now);
+        if (!ledBefore && leadership.leading()) {
+            // A role created or deleted through another instance may not have been announced here yet: the new
+            // leader asks the store again (on the catalog's worker) rather than trust what it last loaded.
+            catalog.reload();
+        }
         if (!now.isBefore(due)) {
             evaluate(now);
         }
@@ -194,7 +200,7 @@ final class PlacementLoop implements Runnable {
         for (BatonEvent event : batch.maintenance()) {
             maintenance.announced(event, now);
         }
-        if (!batch.configurations().isEmpty()) {
+        if (!batch.configurations().isEmpty() || batch.rolesDeleted()) {
             catalog.reload();
         }
     }

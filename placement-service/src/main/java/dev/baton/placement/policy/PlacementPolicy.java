@@ -8,6 +8,7 @@ import dev.baton.placement.detector.ReportedRole;
 import dev.baton.placement.detector.ServerView;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -49,6 +50,9 @@ import java.util.Objects;
  *       server is still stabilizing the role waits for it rather than moving twice.</li>
  *   <li>Otherwise the role stays where it is (sticky).</li>
  * </ol>
+ * A failback happens only inside the role's failback window (hours of the day, UTC), when it has one; outside it
+ * the role stays where it is and the failback is made once the window opens. A role placed on a server but no
+ * longer configured (deleted) is unplaced once (MANUAL), so its host stops it.
  *
  * <h2>Cost</h2>
  * O(roles &times; list length &times; log servers): 10,000 roles leaving a dead server decide in milliseconds.
@@ -80,7 +84,9 @@ public final class PlacementPolicy {
     /**
      * Decides one round.
      *
-     * @param roles every configured role; assignments of roles not listed here are passed through untouched
+     * @param roles every configured role; a role with a placed assignment but not listed here was deleted and is
+     *     unplaced once (its host stops it); its server-less assignment is kept, so a role created again under the
+     *     same id continues its epochs
      * @param servers the failure detector's view; when it is not {@link ClusterView#ready() ready} nothing is
      *     decided (a server it does not know yet might merely be unread) and manual moves are refused
      * @param assignments the current assignments, as the previous {@link Decision#next()} left them
@@ -120,6 +126,11 @@ public final class PlacementPolicy {
         }
         for (RoleConfig role : sorted) {
             round.decide(role, assignments.find(role.roleId()), manual.get(role.roleId()));
+        }
+        for (Assignment assignment : assignments.all()) {
+            if (assignment.isPlaced() && !byId.containsKey(assignment.roleId())) {
+                round.deleted(assignment);
+            }
         }
         return new Decision(now, round.moves, round.unplaced, round.held, round.rejected,
                 assignments.with(round.changed), null);
@@ -172,6 +183,15 @@ public final class PlacementPolicy {
             if (role.forceHighestPriority()) {
                 failback(role, current);
             }
+        }
+
+        /** A role no longer configured that still has a host: unplaced at the next epoch, so the host stops it. */
+        void deleted(Assignment current) {
+            long epoch = current.epoch() + 1;
+            unplaced.add(new Unplacement(current.roleId(), current.serverId(), current.epoch(), epoch,
+                    MoveReason.MANUAL, "role " + current.roleId() + " was deleted from the configuration; "
+                            + current.serverId() + " stops it", null));
+            changed.add(new Assignment(current.roleId(), epoch, null, List.of()));
         }
 
         /** A new role, or one announced unplaced earlier. */
@@ -266,6 +286,9 @@ public final class PlacementPolicy {
         }
 
         private void failback(RoleConfig role, Assignment current) {
+            if (role.failbackWindow() != null && !role.failbackWindow().allows(now.atZone(ZoneOffset.UTC).getHour())) {
+                return; // outside the hours the operator allows a failback in; it happens once the window opens
+            }
             String host = current.serverId();
             for (String candidate : role.servers()) {
                 if (candidate.equals(host)) {

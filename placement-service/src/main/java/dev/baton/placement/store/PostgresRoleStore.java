@@ -59,6 +59,7 @@ public final class PostgresRoleStore implements RoleStore {
             SELECT r.role_id, r.version, r.force_highest_priority, r.failback_delay_ms,
                    r.database_server, r.database_host, r.database_port, r.plugin::text AS plugin,
                    r.updated_by, r.updated_at, r.gateway_port,
+                   r.in_flight_policy, r.replay_limit_bytes, r.failback_from_hour, r.failback_to_hour,
                    ARRAY(SELECT s.server_id FROM placement.role_servers s
                          WHERE s.role_id = r.role_id ORDER BY s.position) AS servers
               FROM placement.roles r
@@ -112,14 +113,16 @@ public final class PostgresRoleStore implements RoleStore {
 
     @Override
     public Optional<RoleDefinition> role(String roleId) {
-        return run("read role " + roleId, connection -> {
-            try (PreparedStatement select = connection.prepareStatement(SELECT_ROLES + " WHERE r.role_id = ?")) {
-                select.setString(1, roleId);
-                try (ResultSet rows = select.executeQuery()) {
-                    return rows.next() ? Optional.of(role(rows)) : Optional.empty();
-                }
+        return run("read role " + roleId, connection -> readRole(connection, roleId));
+    }
+
+    private static Optional<RoleDefinition> readRole(Connection connection, String roleId) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(SELECT_ROLES + " WHERE r.role_id = ?")) {
+            select.setString(1, roleId);
+            try (ResultSet rows = select.executeQuery()) {
+                return rows.next() ? Optional.of(role(rows)) : Optional.empty();
             }
-        });
+        }
     }
 
     @Override
@@ -300,6 +303,7 @@ public final class PostgresRoleStore implements RoleStore {
                 }
             }
             setGatewayPort(connection, stored);
+            RoleOptionColumns.store(connection, stored);
             insertServers(connection, stored);
             return stored;
         });
@@ -330,6 +334,7 @@ public final class PostgresRoleStore implements RoleStore {
                 }
             }
             setGatewayPort(connection, stored);
+            RoleOptionColumns.store(connection, stored);
             try (PreparedStatement delete = connection.prepareStatement(
                     "DELETE FROM placement.role_servers WHERE role_id = ?")) {
                 delete.setString(1, stored.roleId());
@@ -337,6 +342,23 @@ public final class PostgresRoleStore implements RoleStore {
             }
             insertServers(connection, stored);
             return stored;
+        });
+    }
+
+    @Override
+    public RoleDefinition delete(String roleId, long version) {
+        return run("delete role " + roleId, connection -> {
+            RoleDefinition current = readRole(connection, roleId)
+                    .orElseThrow(() -> new RoleStoreException.NotFound("no role " + roleId));
+            try (PreparedStatement delete = connection.prepareStatement(
+                    "DELETE FROM placement.roles WHERE role_id = ? AND version = ?")) {
+                delete.setString(1, roleId);
+                delete.setLong(2, version);
+                if (delete.executeUpdate() == 0) {
+                    throw missingOrChanged(connection, roleId, version);
+                }
+            }
+            return current;
         });
     }
 
@@ -363,9 +385,7 @@ public final class PostgresRoleStore implements RoleStore {
                 throw new IllegalArgumentException("role " + role.roleId() + " lists server " + serverId + " twice");
             }
         }
-        return new RoleDefinition(role.roleId(), version, role.servers(), role.forceHighestPriority(),
-                role.failbackDelay(), role.database(), role.plugin(), role.updatedBy(),
-                role.updatedAt().truncatedTo(ChronoUnit.MICROS), role.gatewayPort());
+        return role.stamped(version, role.updatedBy(), role.updatedAt().truncatedTo(ChronoUnit.MICROS));
     }
 
     /** Binds force_highest_priority ... updated_at (8 parameters) from {@code first}. */
@@ -460,7 +480,9 @@ public final class PostgresRoleStore implements RoleStore {
                 plugin == null ? null : plugin(roleId, plugin),
                 row.getString("updated_by"),
                 instant(row, "updated_at"),
-                row.getObject("gateway_port", Integer.class));
+                row.getObject("gateway_port", Integer.class),
+                RoleOptionColumns.inFlight(row),
+                RoleOptionColumns.failbackWindow(row));
     }
 
     private static ServerRecord server(ResultSet row) throws SQLException {

@@ -66,4 +66,13 @@ public interface RoleStore {
      * @throws RoleStoreException.Conflict when another change came first
      */
     RoleDefinition update(RoleDefinition role);
+
+    /**
+     * Deletes a role (its server list with it) when its stored version is {@code version}.
+     *
+     * @return the definition that was deleted
+     * @throws RoleStoreException.NotFound when the role does not exist
+     * @throws RoleStoreException.Conflict when another change came first
+     */
+    RoleDefinition delete(String roleId, long version);
 }

@@ -9,6 +9,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.baton.events.DatabaseRef;
 import dev.baton.events.MoveReason;
 import dev.baton.events.PluginSpec;
+import dev.baton.events.FailbackWindow;
+import dev.baton.events.InFlightConfig;
 import dev.baton.events.RoleConfigured;
 import dev.baton.events.ServerKind;
 import dev.baton.events.Topic;
@@ -271,7 +273,7 @@ class AdminHttpApiIT {
         assertThat(shown.headers().get("ETag")).isEqualTo("\"1\"");
         JsonArray listed = get("/roles").json().getJsonArray("roles");
         assertThat(listed.stream().map(r -> ((JsonObject) r).getString("roleId"))).contains("payroll");
-        assertThat(logs.lines()).contains("INFO dev.baton.placement.api.AdminHttpApi - role payroll: created with "
+        assertThat(logs.lines()).contains("INFO dev.baton.placement.api.RoleConfigApi - role payroll: created with "
                 + "servers [srv-a, srv-b], failback on after 60000 ms, database DB1\\SQLEXPRESS, plugin command by "
                 + "admin-api (version 1)");
     }
@@ -392,7 +394,7 @@ class AdminHttpApiIT {
         assertThat(postgres.server("srv-m").orElseThrow().maintenance()).isTrue();
         assertThat(control.maintenanceCalls()).endsWith(new FakePlacementControl.MaintenanceCall("srv-m", true,
                 "admin-api"));
-        assertThat(logs.lines()).contains("INFO dev.baton.placement.api.AdminHttpApi - server srv-m: maintenance on "
+        assertThat(logs.lines()).contains("INFO dev.baton.placement.api.ServerApi - server srv-m: maintenance on "
                 + "by admin-api");
 
         Reply off = send(HttpMethod.PUT, "/servers/srv-m/maintenance", new JsonObject().put("on", false));
@@ -422,7 +424,7 @@ class AdminHttpApiIT {
         assertThat(added.headers().get("ETag")).isEqualTo("\"2\"");
         assertThat(control.rolesChangedCalls()).isEqualTo(notified + 1);
         assertThat(awaitConfigured("adding", 2).servers()).containsExactly("srv-a", "srv-b");
-        assertThat(logs.lines()).contains("INFO dev.baton.placement.api.AdminHttpApi - role adding: server srv-b added "
+        assertThat(logs.lines()).contains("INFO dev.baton.placement.api.RoleConfigApi - role adding: server srv-b added "
                 + "at position 2; servers now [srv-a, srv-b] by admin-api (version 2)");
 
         Reply twice = send(HttpMethod.POST, "/roles/adding/servers", new JsonObject().put("serverId", "srv-a"));
@@ -509,7 +511,7 @@ class AdminHttpApiIT {
         assertThat(announced).extracting(RoleConfigured::version).containsExactly(1L, 2L, 3L);
         assertThat(announced).extracting(RoleConfigured::forceHighestPriority).containsExactly(false, true, false);
         assertThat(announced).extracting(RoleConfigured::failbackDelayMs).containsExactly(0L, 30000L, 30000L);
-        assertThat(logs.lines()).contains("INFO dev.baton.placement.api.AdminHttpApi - role failback: failback on "
+        assertThat(logs.lines()).contains("INFO dev.baton.placement.api.RoleConfigApi - role failback: failback on "
                 + "(force highest priority after 30000 ms UP) by admin-api (version 2)");
 
         Reply negative = send(HttpMethod.PUT, "/roles/failback/failback",
@@ -564,7 +566,7 @@ class AdminHttpApiIT {
         assertThat(reply.json().getLong("version")).isEqualTo(2);
         assertThat(awaitConfigured("remotedb", 2).database())
                 .isEqualTo(new DatabaseRef("DB1\\SQLEXPRESS", "db1.corp.example", 1433));
-        assertThat(logs.lines()).contains("INFO dev.baton.placement.api.AdminHttpApi - role remotedb: database set to "
+        assertThat(logs.lines()).contains("INFO dev.baton.placement.api.RoleConfigApi - role remotedb: database set to "
                 + "DB1\\SQLEXPRESS (db1.corp.example:1433) by admin-api (version 2)");
     }
 
@@ -777,6 +779,96 @@ class AdminHttpApiIT {
     }
 
     @Test
+    void shouldDeleteARoleWithATombstoneOnlyAtTheVersionIfMatchNames() throws Exception {
+        createRole("doomed", "srv-a");
+        Map<String, String> stale = Map.of("Authorization", "Bearer " + TOKEN, "If-Match", "\"7\"");
+
+        Reply refused = call(port, HttpMethod.DELETE, "/roles/doomed", null, stale);
+        Reply deleted = call(port, HttpMethod.DELETE, "/roles/doomed", null,
+                Map.of("Authorization", "Bearer " + TOKEN, "If-Match", "\"1\""));
+        Reply again = send(HttpMethod.DELETE, "/roles/doomed", null);
+
+        assertApiError(refused, 412);
+        assertThat(deleted.status()).as(deleted.text()).isEqualTo(204);
+        assertApiError(again, 404);
+        assertThat(postgres.role("doomed")).isEmpty();
+        assertThat(kafka.readAll(Topic.CONFIG_EVENTS, TIMEOUT)).filteredOn(r -> "doomed".equals(r.key()))
+                .last().satisfies(record -> assertThat(record.value()).as("a tombstone").isNull());
+        assertThat(control.rolesChangedCalls()).isPositive();
+    }
+
+    @Test
+    void shouldSetAndRemoveTheInFlightPolicyAndTheFailbackWindowAndAnnounceThem() throws Exception {
+        createRole("tuned", "srv-a");
+
+        Reply replay = send(HttpMethod.PUT, "/roles/tuned/in-flight",
+                new JsonObject().put("policy", "replay").put("replayLimitBytes", 4096));
+        Reply badPolicy = send(HttpMethod.PUT, "/roles/tuned/in-flight",
+                new JsonObject().put("policy", "retry").put("replayLimitBytes", 4096));
+        Reply window = send(HttpMethod.PUT, "/roles/tuned/failback-window",
+                new JsonObject().put("fromHour", 22).put("toHour", 6));
+        Reply emptyWindow = send(HttpMethod.PUT, "/roles/tuned/failback-window",
+                new JsonObject().put("fromHour", 5).put("toHour", 5));
+        Reply noPolicy = send(HttpMethod.DELETE, "/roles/tuned/in-flight", null);
+        Reply anyHour = send(HttpMethod.DELETE, "/roles/tuned/failback-window", null);
+
+        assertThat(replay.json().getJsonObject("inFlight"))
+                .isEqualTo(new JsonObject().put("policy", "replay").put("replayLimitBytes", 4096));
+        assertApiError(badPolicy, 422);
+        assertThat(badPolicy.validationErrors()).containsExactly("inFlight.policy: must be 'close' (close an awaiting "
+                + "client's connection so its retry runs), 'replay' (resend its unanswered bytes; idempotent protocols "
+                + "only) or 'repoint' (one-way streams), was 'retry'", "inFlight.replayLimitBytes: applies to the "
+                + "policy 'replay' only");
+        assertThat(window.json().getJsonObject("failbackWindow"))
+                .isEqualTo(new JsonObject().put("fromHour", 22).put("toHour", 6));
+        assertApiError(emptyWindow, 422);
+        assertThat(noPolicy.json().containsKey("inFlight")).isFalse();
+        assertThat(anyHour.json().containsKey("failbackWindow")).isFalse();
+        assertThat(awaitConfigured("tuned", 2).inFlight()).isEqualTo(new InFlightConfig("replay", 4096));
+        assertThat(awaitConfigured("tuned", 3).failbackWindow()).isEqualTo(new FailbackWindow(22, 6));
+        assertThat(awaitConfigured("tuned", 3).inFlight()).isEqualTo(new InFlightConfig("replay", 4096));
+        assertThat(awaitConfigured("tuned", 5).failbackWindow()).isNull();
+        RoleDefinition stored = postgres.role("tuned").orElseThrow();
+        assertThat(stored.inFlight()).isNull();
+        assertThat(stored.version()).isEqualTo(5);
+    }
+
+    @Test
+    void shouldReplaceTheWholeConfigurationOnlyWithIfMatchAndKeepMaskedSecrets() throws Exception {
+        JsonObject plugin = new JsonObject().put("kind", "command")
+                .put("command", new JsonArray(List.of("/bin/run", "{port}")))
+                .put("environment", new JsonObject().put("SECRET", "s3cret"));
+        assertThat(send(HttpMethod.POST, "/roles", newRole("applied", "srv-a", "srv-b").put("plugin", plugin))
+                .status()).isEqualTo(201);
+        JsonObject shown = get("/roles/applied").json();
+        JsonObject edited = new JsonObject()
+                .put("servers", new JsonArray(List.of("srv-b", "srv-a")))
+                .put("forceHighestPriority", true).put("failbackDelayMs", 5000)
+                .put("failbackWindow", new JsonObject().put("fromHour", 1).put("toHour", 4))
+                .put("database", shown.getJsonObject("database"))
+                .put("plugin", shown.getJsonObject("plugin"));
+        Map<String, String> basedOn1 = Map.of("Authorization", "Bearer " + TOKEN, "If-Match", "\"1\"");
+
+        Reply withoutIfMatch = send(HttpMethod.PUT, "/roles/applied", edited);
+        Reply applied = call(port, HttpMethod.PUT, "/roles/applied", edited.encode(), basedOn1);
+        Reply conflict = call(port, HttpMethod.PUT, "/roles/applied", edited.encode(), basedOn1);
+        Reply local = call(port, HttpMethod.PUT, "/roles/applied", edited.copy()
+                .put("database", database("(local)", "localhost", 1433)).encode(),
+                Map.of("Authorization", "Bearer " + TOKEN, "If-Match", "\"2\""));
+
+        assertApiError(withoutIfMatch, 428);
+        assertThat(applied.status()).as(applied.text()).isEqualTo(200);
+        assertThat(applied.headers().get("ETag")).isEqualTo("\"2\"");
+        assertApiError(conflict, 412);
+        assertApiError(local, 422);
+        RoleDefinition stored = postgres.role("applied").orElseThrow();
+        assertThat(stored.servers()).containsExactly("srv-b", "srv-a");
+        assertThat(stored.failbackWindow()).isEqualTo(new FailbackWindow(1, 4));
+        assertThat(stored.plugin().environment()).as("the masked value kept").containsEntry("SECRET", "s3cret");
+        assertThat(awaitConfigured("applied", 2).forceHighestPriority()).isTrue();
+    }
+
+    @Test
     void shouldAnswer409WhenAnotherChangeOfTheRoleCameFirst() throws Exception {
         createRole("racing", "srv-a", "srv-b");
         store.beforeNextUpdate(() -> {
@@ -833,7 +925,7 @@ class AdminHttpApiIT {
         assertThat(repeated.status()).as(repeated.text()).isEqualTo(200);
         assertThat(repeated.json().getLong("version")).isEqualTo(2);
         assertThat(awaitConfigured("unannounced", 2).forceHighestPriority()).isTrue();
-        assertThat(logs.lines()).contains("INFO dev.baton.placement.api.AdminHttpApi - role unannounced: unchanged "
+        assertThat(logs.lines()).contains("INFO dev.baton.placement.api.RoleConfigApi - role unannounced: unchanged "
                 + "(failback on (force highest priority after 5000 ms UP)); configuration announced again by admin-api "
                 + "(version 2)");
     }

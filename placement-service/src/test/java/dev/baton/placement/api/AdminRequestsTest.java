@@ -103,7 +103,7 @@ class AdminRequestsTest {
                 "field 'roleId' must be a string, was the number 5",
                 "field 'forceHighestPriority' must be true or false, was the string \"yes\"",
                 "unknown field 'color'; known fields: roleId, servers, forceHighestPriority, failbackDelayMs, "
-                        + "database, plugin, gatewayPort");
+                        + "database, plugin, gatewayPort, inFlight, failbackWindow");
     }
 
     @Test

@@ -3,7 +3,6 @@ package dev.baton.placement.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.baton.placement.api.AdminHttpApi.IfMatch;
 import dev.baton.placement.store.RoleDefinition;
 import dev.baton.runtime.http.ApiException;
 import java.time.Duration;

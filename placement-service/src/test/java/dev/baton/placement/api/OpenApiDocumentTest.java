@@ -36,9 +36,11 @@ class OpenApiDocumentTest {
                 new Class<?>[] {RoleStore.class}, (proxy, method, args) -> {
                     throw new AssertionError("the store is not used here");
                 });
-        api = new AdminHttpApi(vertx, unused, new FakePlacementControl(null), event -> {
-            throw new AssertionError("the publisher is not used here");
-        }, "token", false);
+        ConfigPublisher publisher = (ConfigPublisher) Proxy.newProxyInstance(ConfigPublisher.class.getClassLoader(),
+                new Class<?>[] {ConfigPublisher.class}, (proxy, method, args) -> {
+                    throw new AssertionError("the publisher is not used here");
+                });
+        api = new AdminHttpApi(vertx, unused, new FakePlacementControl(null), publisher, "token", false);
         try (InputStream in = OpenApiDocumentTest.class.getClassLoader().getResourceAsStream("openapi.yaml")) {
             document = new ObjectMapper(new YAMLFactory()).readTree(in);
         }

@@ -226,7 +226,7 @@ class RoleEditsTest {
     @Test
     void shouldTellAnUnchangedConfigurationApartFromAChangedOne() {
         RoleDefinition current = role("srv-a", "srv-b");
-        RoleDefinition restamped = RoleEdits.stamped(current, 9, "bob", NOW.plusSeconds(60));
+        RoleDefinition restamped = current.stamped(9, "bob", NOW.plusSeconds(60));
 
         assertThat(RoleEdits.sameConfiguration(current, restamped)).isTrue();
         assertThat(RoleEdits.sameConfiguration(current, RoleEdits.withFailback(current, new Failback(false, 30_000L))))

@@ -90,4 +90,10 @@ final class ScriptableStore implements RoleStore {
         }
         return delegate.update(role);
     }
+
+    @Override
+    public RoleDefinition delete(String roleId, long version) {
+        failIfAsked();
+        return delegate.delete(roleId, version);
+    }
 }

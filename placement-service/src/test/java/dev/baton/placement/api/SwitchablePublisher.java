@@ -27,4 +27,13 @@ final class SwitchablePublisher implements ConfigPublisher {
         }
         return delegate.publish(event);
     }
+
+    @Override
+    public CompletableFuture<Void> publishDeletion(String roleId) {
+        if (failNext.getAndSet(false)) {
+            return CompletableFuture.failedFuture(new TimeoutException(
+                    "Expiring 1 record(s) for config-events-0: 15000 ms has passed since batch creation"));
+        }
+        return delegate.publishDeletion(roleId);
+    }
 }

@@ -6,6 +6,7 @@ import dev.baton.events.DeadLetter;
 import dev.baton.events.MoveReason;
 import dev.baton.events.RoleAssignment;
 import dev.baton.events.RoleMoved;
+import dev.baton.events.RoleUnplaced;
 import dev.baton.events.ServerDown;
 import dev.baton.events.ServerKind;
 import dev.baton.events.ServerUp;
@@ -164,6 +165,23 @@ class PlacementServiceIT {
         RoleMoved planned = awaitMove("mt-role", 2);
         assertThat(planned.reason()).isEqualTo(MoveReason.MAINTENANCE);
         assertThat(planned.to()).isEqualTo("mt-b");
+    }
+
+    @Test
+    void shouldUnassignADeletedRoleSoItsHostStopsIt() {
+        agent("del-a");
+        awaitServersKnown("del-a");
+        admin.ok("POST", "/api/v1/roles", PlacementFixture.roleJson("del-role", false, 0, "del-a"));
+        assertThat(awaitMove("del-role", 1).to()).isEqualTo("del-a");
+
+        admin.ok("DELETE", "/api/v1/roles/del-role", null);
+
+        RoleUnplaced unplaced = kafka.awaitEvent(Topic.ROLE_EVENTS, RoleUnplaced.class,
+                e -> e.roleId().equals("del-role"), Duration.ofSeconds(10));
+        assertThat(unplaced.cause()).isEqualTo("role del-role was deleted from the configuration; del-a stops it");
+        RoleAssignment assignment = kafka.awaitEvent(Topic.ROLE_ASSIGNMENTS, RoleAssignment.class,
+                e -> e.roleId().equals("del-role") && e.epoch() == 2, Duration.ofSeconds(10));
+        assertThat(assignment.serverId()).as("no server: the old host stops the role").isNull();
     }
 
     @Test

@@ -54,7 +54,7 @@ final class FakeInputs implements LoopInputs {
     @Override
     public Batch poll(Duration timeout) {
         Batch batch = new Batch(heartbeats, ConsumerProgress.caughtUp(clock.instant()), instances, clock.instant(), true,
-                assignments, configurations, maintenance, List.of());
+                assignments, configurations, maintenance, List.of(), false);
         heartbeats.clear();
         instances.clear();
         assignments.clear();

@@ -80,4 +80,9 @@ final class FakeStore implements RoleStore {
     public RoleDefinition update(RoleDefinition role) {
         throw new UnsupportedOperationException();
     }
+
+    @Override
+    public RoleDefinition delete(String roleId, long version) {
+        throw new UnsupportedOperationException();
+    }
 }

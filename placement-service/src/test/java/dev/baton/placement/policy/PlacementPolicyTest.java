@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.baton.events.DatabaseRef;
+import dev.baton.events.FailbackWindow;
 import dev.baton.events.MoveReason;
 import dev.baton.events.RoleAssignment;
 import dev.baton.events.RoleConfigured;
@@ -482,13 +483,60 @@ class PlacementPolicyTest {
     }
 
     @Test
-    void shouldPassThroughAssignmentsOfRolesThatAreNotConfigured() {
+    void shouldUnplaceADeletedRoleOnceSoItsHostStopsIt() {
         Assignments assignments = Assignments.of(on("gone", 3, "a"), on("r1", 1, "a"));
 
         Decision decision = policy.decide(List.of(role("r1", "a", "b")), abcUp().down("a").view(), assignments, NOW);
 
-        assertThat(decision.next().find("gone")).isEqualTo(on("gone", 3, "a"));
+        assertThat(decision.unplaced()).singleElement().satisfies(unplacement -> {
+            assertThat(unplacement.roleId()).isEqualTo("gone");
+            assertThat(unplacement.from()).isEqualTo("a");
+            assertThat(unplacement.epoch()).isEqualTo(4);
+            assertThat(unplacement.reason()).isEqualTo(MoveReason.MANUAL);
+            assertThat(unplacement.cause()).isEqualTo("role gone was deleted from the configuration; a stops it");
+        });
+        assertThat(decision.next().find("gone")).isEqualTo(unplaced("gone", 4));
         assertThat(decision.next().find("r1")).isEqualTo(on("r1", 2, "b"));
+
+        Decision again = policy.decide(List.of(role("r1", "a", "b")), abcUp().down("a").view(), decision.next(), NOW);
+        assertThat(again.unplaced()).as("announced once").isEmpty();
+    }
+
+    @Test
+    void shouldContinueTheEpochsOfARoleCreatedAgainUnderTheSameId() {
+        Decision decision = policy.decide(List.of(role("gone", "b")), abcUp().view(),
+                Assignments.of(unplaced("gone", 4)), NOW);
+
+        assertThat(decision.next().find("gone")).isEqualTo(on("gone", 5, "b"));
+    }
+
+    @Test
+    void shouldFailBackOnlyInsideTheFailbackWindow() {
+        // NOW is 12:00 UTC.
+        RoleConfig nightOnly = new RoleConfig("r1", List.of("a", "b"), true, DELAY, DB, new FailbackWindow(22, 6));
+        RoleConfig middayOnly = new RoleConfig("r1", List.of("a", "b"), true, DELAY, DB, new FailbackWindow(11, 13));
+        Assignments onB = Assignments.of(on("r1", 2, "b"));
+
+        assertThat(policy.decide(List.of(nightOnly), abcUp().view(), onB, NOW).moves())
+                .as("outside 22:00-06:00 the role stays").isEmpty();
+        assertThat(policy.decide(List.of(nightOnly), abcUp().view(), onB, Instant.parse("2025-01-01T23:30:00Z"))
+                .moves()).singleElement().satisfies(move -> assertThat(move.reason()).isEqualTo(MoveReason.FAILBACK));
+        assertThat(policy.decide(List.of(nightOnly), abcUp().view(), onB, Instant.parse("2025-01-02T05:59:59Z"))
+                .moves()).as("the window spans midnight").hasSize(1);
+        assertThat(policy.decide(List.of(nightOnly), abcUp().view(), onB, Instant.parse("2025-01-02T06:00:00Z"))
+                .moves()).as("the end hour is excluded").isEmpty();
+        assertThat(policy.decide(List.of(middayOnly), abcUp().view(), onB, NOW).moves()).hasSize(1);
+    }
+
+    @Test
+    void shouldStillFailOverOutsideTheFailbackWindow() {
+        RoleConfig nightOnly = new RoleConfig("r1", List.of("a", "b"), true, DELAY, DB, new FailbackWindow(22, 6));
+
+        Decision decision = policy.decide(List.of(nightOnly), abcUp().down("a").view(),
+                Assignments.of(on("r1", 2, "a")), NOW);
+
+        assertThat(decision.moves()).singleElement()
+                .satisfies(move -> assertThat(move.reason()).isEqualTo(MoveReason.FAILOVER));
     }
 
     @Test

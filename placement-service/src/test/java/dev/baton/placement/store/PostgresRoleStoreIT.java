@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.baton.events.DatabaseRef;
+import dev.baton.events.FailbackWindow;
+import dev.baton.events.InFlightConfig;
 import dev.baton.events.PluginSpec;
 import dev.baton.events.ServerKind;
 import dev.baton.placement.detector.ServerIdentity;
@@ -52,7 +54,7 @@ class PostgresRoleStoreIT {
         config.setPassword(testDatabase.password());
         config.setMaximumPoolSize(8);
         dataSource = new HikariDataSource(config);
-        assertThat(PostgresRoleStore.migrate(dataSource)).isEqualTo(2);
+        assertThat(PostgresRoleStore.migrate(dataSource)).isEqualTo(3);
         store = new PostgresRoleStore(dataSource, Clock.fixed(MAINTENANCE_AT, ZoneOffset.UTC));
     }
 
@@ -123,6 +125,38 @@ class PostgresRoleStoreIT {
                 .hasMessage("gateway port 7201 is already the gateway port of role port-1: a gateway port belongs to "
                         + "one role");
         assertThat(store.role("port-2")).isEmpty();
+    }
+
+    @Test
+    void shouldStoreTheInFlightPolicyAndFailbackWindowAndClearThem() {
+        RoleDefinition tuned = role("tuned-1", 1, List.of("srv-a")).withInFlight(new InFlightConfig("replay", 2048))
+                .withFailback(true, Duration.ofSeconds(5), new FailbackWindow(22, 6));
+
+        RoleDefinition created = store.create(tuned);
+        RoleDefinition cleared = store.update(created.withInFlight(null).withFailback(true, Duration.ZERO, null)
+                .stamped(2, "bob", T0));
+
+        assertThat(created.inFlight()).isEqualTo(new InFlightConfig("replay", 2048));
+        assertThat(store.role("tuned-1").orElseThrow().version()).isEqualTo(2);
+        assertThat(cleared.inFlight()).isNull();
+        assertThat(store.role("tuned-1")).contains(cleared);
+        store.update(cleared.withInFlight(new InFlightConfig("close", null)).stamped(3, "bob", T0));
+        assertThat(store.role("tuned-1").orElseThrow().inFlight()).isEqualTo(new InFlightConfig("close", null));
+    }
+
+    @Test
+    void shouldDeleteARoleOnlyAtItsVersion() {
+        store.create(role("delete-1", 1, List.of("srv-a", "srv-b")));
+
+        assertThatThrownBy(() -> store.delete("delete-1", 2))
+                .isInstanceOf(RoleStoreException.Conflict.class)
+                .hasMessage("role delete-1 changed since it was read: it is at version 1, the change was based on "
+                        + "version 2");
+        assertThat(store.delete("delete-1", 1).servers()).containsExactly("srv-a", "srv-b");
+        assertThat(store.role("delete-1")).isEmpty();
+        assertThatThrownBy(() -> store.delete("delete-1", 1)).isInstanceOf(RoleStoreException.NotFound.class);
+        assertThat(store.create(role("delete-1", 1, List.of("srv-c"))).servers())
+                .as("created again, with a list of its own").containsExactly("srv-c");
     }
 
     @Test

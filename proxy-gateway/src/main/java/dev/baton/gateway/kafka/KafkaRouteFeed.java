@@ -175,7 +175,8 @@ public final class KafkaRouteFeed implements AutoCloseable {
         }
         RoleConfigured configured = decode(record, RoleConfigured.class);
         return configured == null ? null
-                : new ListenerPlan.RolePort(configured.roleId(), configured.gatewayPort(), configured.version());
+                : new ListenerPlan.RolePort(configured.roleId(), configured.gatewayPort(), configured.version(),
+                        configured.inFlight());
     }
 
     private BatonEvent decode(ConsumerRecord<String, byte[]> record, String assignmentsTopic) {

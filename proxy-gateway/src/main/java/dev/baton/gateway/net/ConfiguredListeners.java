@@ -1,5 +1,6 @@
 package dev.baton.gateway.net;
 
+import dev.baton.gateway.connection.InFlightPolicy;
 import dev.baton.gateway.routing.ListenerPlan;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -12,6 +13,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +37,7 @@ final class ConfiguredListeners {
     private final Map<String, Integer> boundPorts;
     private final String host;
     private final BiFunction<String, Integer, RoleProxy> newRole;
+    private final Function<String, InFlightPolicy> inFlightOf;
     /** Configuration-driven listeners open or being opened: roleId → port. */
     private final Map<String, Integer> open = new TreeMap<>();
     /** Why a role with a configured port has no listener; read by the health and routes answers. */
@@ -51,15 +54,18 @@ final class ConfiguredListeners {
      * @param roles the gateway's listeners by role, static ones included; roles are added and removed here
      * @param boundPorts the bound port of each listening role, for other threads
      * @param newRole creates the proxy of a role and the port its configuration gives it
+     * @param inFlightOf the in-flight policy of a role listening on its configured port, as its configuration says
      */
     ConfiguredListeners(Context context, ListenerPlan plan, Map<String, RoleProxy> roles,
-            Map<String, Integer> boundPorts, String host, BiFunction<String, Integer, RoleProxy> newRole) {
+            Map<String, Integer> boundPorts, String host, BiFunction<String, Integer, RoleProxy> newRole,
+            Function<String, InFlightPolicy> inFlightOf) {
         this.context = context;
         this.plan = plan;
         this.roles = roles;
         this.boundPorts = boundPorts;
         this.host = host;
         this.newRole = newRole;
+        this.inFlightOf = inFlightOf;
     }
 
     /** Folds configuration read from Kafka and starts a round of changes if anything changed. */
@@ -73,9 +79,23 @@ final class ConfiguredListeners {
                             port.roleId(), port.port());
                 }
             }
+            followInFlightPolicy(port.roleId());
         }
         if (changed) {
             reconcile();
+        }
+    }
+
+    /** Gives an open configured listener its role's current in-flight policy, for the connections it accepts next. */
+    private void followInFlightPolicy(String roleId) {
+        RoleProxy role = roles.get(roleId);
+        if (role == null || plan.isStatic(roleId)) {
+            return;
+        }
+        InFlightPolicy policy = inFlightOf.apply(roleId);
+        if (!policy.equals(role.inFlightPolicy())) {
+            LOG.info("{}: in-flight policy now {} (from its configuration) for new connections", roleId, policy);
+            role.inFlightPolicy(policy);
         }
     }
 

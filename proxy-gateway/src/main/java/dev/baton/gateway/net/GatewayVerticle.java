@@ -8,6 +8,7 @@ import dev.baton.gateway.GatewayMetrics;
 import dev.baton.gateway.GatewaySettings;
 import dev.baton.gateway.RoleRoute;
 import dev.baton.gateway.connection.ClientConnectionState;
+import dev.baton.gateway.connection.InFlightPolicy;
 import dev.baton.gateway.routing.ListenerPlan;
 import dev.baton.gateway.routing.Route;
 import dev.baton.gateway.routing.RouteTable;
@@ -25,6 +26,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.function.Function;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -89,10 +91,12 @@ public final class GatewayVerticle extends VerticleBase {
         }
         Map<String, Integer> staticPorts = new LinkedHashMap<>();
         settings.routes().forEach(route -> staticPorts.put(route.roleId(), route.port()));
-        configured = new ConfiguredListeners(context, new ListenerPlan(staticPorts), roles, boundPorts,
-                settings.listenHost(),
-                (roleId, port) -> new RoleProxy(new RoleRoute(roleId, port, null, settings.inFlight()),
-                        table.route(roleId), shared, metrics.role(roleId)));
+        ListenerPlan plan = new ListenerPlan(staticPorts);
+        Function<String, InFlightPolicy> inFlightOf =
+                roleId -> plan.inFlightPolicy(roleId, settings.inFlight(), settings.switchBufferBytes());
+        configured = new ConfiguredListeners(context, plan, roles, boundPorts, settings.listenHost(),
+                (roleId, port) -> new RoleProxy(new RoleRoute(roleId, port, null, inFlightOf.apply(roleId)),
+                        table.route(roleId), shared, metrics.role(roleId)), inFlightOf);
         Router router = GatewayHttpApi.router(vertx, GatewaySettings.SERVICE, settings.apiToken(), registry,
                 this::readiness, this::routesJson);
         Future<?> http = vertx.createHttpServer().requestHandler(router)
@@ -280,6 +284,7 @@ public final class GatewayVerticle extends VerticleBase {
                     .put("server", route.serverId())
                     .put("upstream", route.endpoint() == null ? null : route.endpoint().toString())
                     .put("state", route.status().name())
+                    .put("inFlight", role.inFlightPolicy().toString())
                     .put("openConnections", connecting + forwarding + draining + switching)
                     .put("connections", new JsonObject()
                             .put("connecting", connecting)

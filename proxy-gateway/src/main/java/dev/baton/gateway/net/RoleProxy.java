@@ -49,6 +49,8 @@ final class RoleProxy {
     private int drainAwaiting;
     private int drainTimedOut;
     private ProxyDrained drainReport;
+    /** The in-flight policy of connections accepted from now on; the role's configuration may change it. */
+    private InFlightPolicy inFlight;
 
     /** What every role of one gateway shares. */
     record Shared(Vertx vertx, NetClient netClient, SwitchPolicy policy, int holdLimit, int writeQueueBytes,
@@ -57,6 +59,7 @@ final class RoleProxy {
 
     RoleProxy(RoleRoute config, Route initial, Shared shared, RoleMeters meters) {
         this.config = config;
+        this.inFlight = config.inFlight();
         this.route = initial;
         this.shared = shared;
         this.meters = meters;
@@ -92,7 +95,7 @@ final class RoleProxy {
     }
 
     private void accept(NetSocket socket) {
-        ConnectionMachine machine = new ConnectionMachine(shared.policy(), config.inFlight());
+        ConnectionMachine machine = new ConnectionMachine(shared.policy(), inFlight);
         ClientConnection connection = new ClientConnection(this, socket, machine, meters);
         connections.add(connection);
         connection.start(route, drainingEpoch);
@@ -256,7 +259,12 @@ final class RoleProxy {
     }
 
     InFlightPolicy inFlightPolicy() {
-        return config.inFlight();
+        return inFlight;
+    }
+
+    /** Sets the in-flight policy of connections accepted from now on (open ones keep theirs). On the event loop. */
+    void inFlightPolicy(InFlightPolicy policy) {
+        this.inFlight = java.util.Objects.requireNonNull(policy, "policy");
     }
 
     int holdLimit() {

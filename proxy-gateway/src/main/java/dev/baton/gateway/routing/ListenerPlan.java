@@ -1,5 +1,7 @@
 package dev.baton.gateway.routing;
 
+import dev.baton.events.InFlightConfig;
+import dev.baton.gateway.connection.InFlightPolicy;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -28,6 +30,7 @@ public final class ListenerPlan {
     private final Map<String, Integer> staticPorts;
     private final Map<String, Integer> configured = new TreeMap<>();
     private final Map<String, Long> versions = new HashMap<>();
+    private final Map<String, InFlightConfig> inFlight = new HashMap<>();
 
     /** A plan with the static routes' ports ({@code roleId → port}, 0 for "any free port"). */
     public ListenerPlan(Map<String, Integer> staticPorts) {
@@ -38,12 +41,18 @@ public final class ListenerPlan {
      * A role's gateway port as a configuration record says: null when it has none or the role was deleted.
      *
      * @param version the configuration's version; {@link #DELETED} for a tombstone
+     * @param inFlight the role's in-flight policy; null leaves it to the gateway's configuration
      */
-    public record RolePort(String roleId, Integer port, long version) {
+    public record RolePort(String roleId, Integer port, long version, InFlightConfig inFlight) {
         public static final long DELETED = -1;
 
         public RolePort {
             Objects.requireNonNull(roleId, "roleId");
+        }
+
+        /** A port without an in-flight policy of the role's own. */
+        public RolePort(String roleId, Integer port, long version) {
+            this(roleId, port, version, null);
         }
 
         /** The role was deleted (a tombstone on the compacted topic). */
@@ -82,6 +91,11 @@ public final class ListenerPlan {
             }
             versions.put(roleId, rolePort.version());
         }
+        if (rolePort.inFlight() == null) {
+            inFlight.remove(roleId);
+        } else {
+            inFlight.put(roleId, rolePort.inFlight());
+        }
         Integer port = rolePort.port();
         Integer before = port == null ? configured.remove(roleId) : configured.put(roleId, port);
         return !Objects.equals(before, port);
@@ -90,6 +104,21 @@ public final class ListenerPlan {
     /** Whether {@code roleId} has a static route, which wins over its configuration. */
     public boolean isStatic(String roleId) {
         return staticPorts.containsKey(roleId);
+    }
+
+    /**
+     * The in-flight policy of a role listening on its configured port: the role's own when its configuration has one
+     * (its replay limit capped at {@code maxReplayBytes}, the bytes a connection may hold), else {@code defaults}
+     * (the gateway's {@code inflight.policy}). Roles with a static route keep the policy of their route.
+     */
+    public InFlightPolicy inFlightPolicy(String roleId, InFlightPolicy defaults, int maxReplayBytes) {
+        InFlightConfig own = inFlight.get(roleId);
+        if (own == null) {
+            return defaults;
+        }
+        int limit = own.replayLimitBytes() == null ? defaults.replayLimitBytes()
+                : Math.min(own.replayLimitBytes(), maxReplayBytes);
+        return new InFlightPolicy(InFlightPolicy.Mode.parse(own.policy()), limit);
     }
 
     /** The configured port of {@code roleId}, or null. */

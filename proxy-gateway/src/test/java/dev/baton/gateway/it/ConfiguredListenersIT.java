@@ -2,6 +2,7 @@ package dev.baton.gateway.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.baton.events.InFlightConfig;
 import dev.baton.events.RoleConfigured;
 import dev.baton.events.Topic;
 import dev.baton.testkit.Await;
@@ -91,15 +92,32 @@ class ConfiguredListenersIT {
     }
 
     @Test
+    void shouldGiveNewConnectionsTheInFlightPolicyOfTheRolesConfiguration() {
+        int port = freePort();
+
+        configure("orders", 1, port, new InFlightConfig("replay", 1000));
+        Await.until("orders listening with replay", WITHIN_A_SECOND,
+                () -> accepts(port) && "replay (up to 1000 bytes)".equals(inFlight("orders")));
+
+        configure("orders", 2, port, new InFlightConfig("repoint", null));
+        Await.until("orders' policy changed", WITHIN_A_SECOND, () -> "repoint".equals(inFlight("orders")));
+
+        configure("orders", 3, port, null);
+        Await.until("orders back on the gateway's own policy", WITHIN_A_SECOND, () -> "close".equals(inFlight("orders")));
+        assertThat(accepts(port)).as("the listener stayed open throughout").isTrue();
+    }
+
+    @Test
     void shouldKeepTheStaticRouteOfARoleWhateverItsConfigurationSays() {
         int staticPort = fixture.port("pinned");
         int configured = freePort();
 
-        configure("pinned", 2, configured);
+        configure("pinned", 2, configured, new InFlightConfig("replay", null));
         configure("marker", 1, freePort());
         Await.until("the configuration after pinned's read", T, () -> routed("marker"));
 
         assertThat(fixture.port("pinned")).isEqualTo(staticPort);
+        assertThat(inFlight("pinned")).as("the static route's policy wins").isEqualTo("close");
         assertThat(accepts(configured)).isFalse();
     }
 
@@ -154,8 +172,16 @@ class ConfiguredListenersIT {
     }
 
     private static void configure(String roleId, long version, int gatewayPort) {
+        configure(roleId, version, gatewayPort, null);
+    }
+
+    private static void configure(String roleId, long version, int gatewayPort, InFlightConfig inFlight) {
         kafka.send(new RoleConfigured(UUID.randomUUID(), Instant.now(), roleId, version, List.of("srv-a"), false, 0,
-                null, null, "it", gatewayPort));
+                null, null, "it", gatewayPort, inFlight, null));
+    }
+
+    private static String inFlight(String roleId) {
+        return fixture.route(roleId).getString("inFlight");
     }
 
     private static boolean routed(String roleId) {

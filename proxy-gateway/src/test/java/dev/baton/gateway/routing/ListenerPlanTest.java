@@ -2,6 +2,8 @@ package dev.baton.gateway.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.baton.events.InFlightConfig;
+import dev.baton.gateway.connection.InFlightPolicy;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -13,6 +15,25 @@ class ListenerPlanTest {
     /** The next configuration record of a role: versions increase across the test, as a placement's do. */
     private ListenerPlan.RolePort port(String roleId, Integer port) {
         return new ListenerPlan.RolePort(roleId, port, ++version);
+    }
+
+    @Test
+    void shouldTakeTheInFlightPolicyFromTheRolesConfigurationElseTheGatewaysDefault() {
+        InFlightPolicy defaults = new InFlightPolicy(InFlightPolicy.Mode.CLOSE, 4096);
+        plan.configure(new ListenerPlan.RolePort("billing", 7001, 1, new InFlightConfig("replay", 100_000)));
+
+        assertThat(plan.inFlightPolicy("billing", defaults, 65536))
+                .as("the limit capped at the bytes a connection may hold")
+                .isEqualTo(new InFlightPolicy(InFlightPolicy.Mode.REPLAY, 65536));
+        plan.configure(new ListenerPlan.RolePort("billing", 7001, 2, new InFlightConfig("replay", null)));
+        assertThat(plan.inFlightPolicy("billing", defaults, 65536))
+                .isEqualTo(new InFlightPolicy(InFlightPolicy.Mode.REPLAY, 4096));
+        plan.configure(new ListenerPlan.RolePort("billing", 7001, 1, new InFlightConfig("repoint", null)));
+        assertThat(plan.inFlightPolicy("billing", defaults, 65536).mode())
+                .as("an older version changes nothing").isEqualTo(InFlightPolicy.Mode.REPLAY);
+        plan.configure(new ListenerPlan.RolePort("billing", 7001, 3));
+        assertThat(plan.inFlightPolicy("billing", defaults, 65536)).isEqualTo(defaults);
+        assertThat(plan.inFlightPolicy("unknown", defaults, 65536)).isEqualTo(defaults);
     }
 
     @Test
