@@ -156,8 +156,9 @@ final class KafkaInputs implements LoopInputs, AutoCloseable {
                     (returned - lastPollReturnedNanos) / 1_000_000);
             endsUnverified = true;
         }
-        lastPollReturnedNanos = returned;
         verifyEnds();
+        // From after the check: the time the check itself took is no stall of the reading.
+        lastPollReturnedNanos = System.nanoTime();
         List<Stamped<Heartbeat>> heartbeats = new ArrayList<>();
         List<Stamped<PlacementHeartbeat>> instances = new ArrayList<>();
         List<RoleAssignment> assignments = new ArrayList<>();
@@ -215,9 +216,7 @@ final class KafkaInputs implements LoopInputs, AutoCloseable {
             List<TopicPartition> watched = new ArrayList<>(heartbeatPartitions);
             watched.addAll(controlPartitions);
             try {
-                // Bounded by the stall limit: while the broker is away this holds the loop's thread that long at
-                // most per poll, and it is asked again at the next one.
-                mustReach.putAll(consumer.endOffsets(watched, stallLimit));
+                mustReach.putAll(consumer.endOffsets(watched, stallLimit.multipliedBy(4)));
                 endsUnverified = false;
             } catch (KafkaException e) {
                 LOG.warn("Could not read the end offsets of heartbeats and placement-control, reporting them as "

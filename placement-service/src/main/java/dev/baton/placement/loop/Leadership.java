@@ -183,13 +183,9 @@ final class Leadership {
                         cause.toString());
                 return new Standby();
             }
-            try {
-                return new CatchingUp(opening.lead(), publisher, inputs.assignmentEndOffsets(),
-                        now.plus(takeoverTimeout), opening.started(), false);
-            } catch (RuntimeException e) {
-                channel.close(publisher);
-                throw e;
-            }
+            // A query the broker does not answer throws: abandon() closes the publisher, which this stage holds.
+            return new CatchingUp(opening.lead(), publisher, inputs.assignmentEndOffsets(),
+                    now.plus(takeoverTimeout), opening.started(), false);
         }
         if (stage instanceof Reopening reopening) {
             return reopen(now, reopening);
@@ -202,7 +198,9 @@ final class Leadership {
             if (!inputs.reached(catching.end())) {
                 if (expired(now, catching.deadline(), "read role-assignments to its end")) {
                     channel.close(catching.publisher());
-                    giveUpClaim("could not read role-assignments to its end with the new publisher");
+                    if (catching.reopen()) {
+                        giveUpClaim("could not read role-assignments to its end with the new publisher");
+                    }
                     return new Standby();
                 }
                 return stage;
