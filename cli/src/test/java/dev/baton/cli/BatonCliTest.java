@@ -382,7 +382,7 @@ class BatonCliTest {
 
         assertThat(run.exit()).isZero();
         assertThat(api.only().uri().toString()).endsWith("/api/v1/failovers?role=role-1");
-        assertThat(run.out()).contains("2025-01-31T10:00:00.210Z  role-1  2      srv-1  srv-2  FAILOVER  200 ms");
+        assertThat(run.out()).contains("2025-01-31T10:00:00.210Z  role-1  2      srv-1  srv-2  FAILOVER  -      200 ms");
         assertThat(run.err()).isEmpty();
     }
 
