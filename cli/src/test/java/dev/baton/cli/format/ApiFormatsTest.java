@@ -18,7 +18,8 @@ class ApiFormatsTest {
         JsonNode role = json("""
                 {"roleId":"billing","version":3,"servers":["server-a","server-b"],"forceHighestPriority":false,
                  "failbackDelayMs":0,"plugin":{"kind":"command","command":["/opt/billing","--port","{port}"],
-                 "environment":{"A":"****"},"port":47001},"gatewayPort":7001,"updatedBy":"admin-api",
+                 "environment":{"A":"****"},"port":47001},"gatewayPort":7001,"inFlight":{"policy":"replay",
+                 "replayLimitBytes":4096},"updatedBy":"admin-api",
                  "updatedAt":"2026-11-25T10:00:00Z","held":"waiting for server-a to reach its database",
                  "state":"HELD","stateReason":"waiting for server-a to reach its database"}""");
 
@@ -32,6 +33,7 @@ class ApiFormatsTest {
                 database:        none
                 plugin:          command: /opt/billing --port {port}, port 47001
                 gateway port:    7001
+                in flight:       replay (up to 4096 bytes)
                 version:         3, changed 2026-11-25T10:00:00.000Z by admin-api
                 """);
     }
