@@ -24,9 +24,9 @@ final class FaultRun {
     static final List<String> CI_PLAN = List.of(
             "kill-agent-host", "kill-agent-idle", "kill-placement-leader", "kill-placement-standby", "kill-audit",
             "kill-gateway", "kill-broker", "kill-postgres",
-            "pause-short-agent-host", "pause-short-placement-leader", "pause-short-broker", "pause-short-postgres",
-            "pause-long-agent-idle", "pause-long-server-host", "pause-long-gateway", "pause-long-audit",
-            "pause-long-broker", "pause-long-placement-standby", "pause-long-postgres",
+            "pause-short-agent-host", "pause-long-agent-idle", "pause-short-server-host",
+            "pause-short-placement-leader", "pause-long-placement-standby", "pause-long-audit", "pause-long-gateway",
+            "pause-short-broker", "pause-long-broker", "pause-long-postgres",
             "cut-agent-host", "cut-broker-long", "flap-server", "maintenance-idle", "manual-move", "failback",
             "config-change-during-fault", "poison-records", "hostile-rest");
 

@@ -15,6 +15,10 @@ final class Scenarios {
     static final String JVM_PAUSE_OF_HOST = "a paused agent cannot fence: its plugins keep serving while the placement, "
             + "rightly, starts the role elsewhere after the failure timeout (the watchdog only acts on the agent's "
             + "death); fencing that does not depend on the agent's JVM running is needed";
+    static final String FREEZE_OF_HOST = "a frozen host (agent and plugins stopped) resumes with its plugins serving "
+            + "until the agent, resumed at the same moment, finds its lease expired and stops them: tens of "
+            + "milliseconds of a role on two servers (57 ms measured) after the placement, rightly, moved it; fencing "
+            + "that does not depend on the agent's JVM running is needed";
     static final String MAINTENANCE_MAKE_BEFORE_BREAK = "MAINTENANCE moves are make-before-break: the old host keeps "
             + "the role until the new host reports RUNNING (a planned move in two phases, break-before-make, is being "
             + "built)";
@@ -45,7 +49,12 @@ final class Scenarios {
                         f -> f.pause(f.someHost(), pause(f, false))));
             }
             list.add(Scenario.of(kind + "-agent-idle", kind, f -> f.pause(f.idleServer(), pause(f, isShort))));
-            list.add(Scenario.of(kind + "-server-host", kind, f -> f.freeze(f.someHost(), pause(f, isShort))));
+            if (isShort) {
+                list.add(Scenario.of(kind + "-server-host", kind, f -> f.freeze(f.someHost(), pause(f, true))));
+            } else {
+                list.add(Scenario.known(kind + "-server-host", kind, FREEZE_OF_HOST,
+                        f -> f.freeze(f.someHost(), pause(f, false))));
+            }
             list.add(Scenario.of(kind + "-placement-leader", kind,
                     f -> f.pause(f.placementLeader(), pause(f, isShort))));
             list.add(Scenario.of(kind + "-placement-standby", kind,
