@@ -65,8 +65,11 @@ final class FaultCluster implements AutoCloseable {
     private final List<Proc> all = new ArrayList<>();
     private final Path plugin;
 
-    private FaultCluster(Path runDir) {
+    private final Map<String, Map<String, String>> settings;
+
+    private FaultCluster(Path runDir, Map<String, Map<String, String>> settings) {
         this.runDir = runDir;
+        this.settings = Map.copyOf(settings);
         this.logDir = runDir.resolve("logs");
         this.tickDir = runDir.resolve("ticks");
         byte[] random = new byte[24];
@@ -81,8 +84,9 @@ final class FaultCluster implements AutoCloseable {
     }
 
     /** Starts everything and waits until every role answers through the gateway. */
-    static FaultCluster start(Path runDir, Consumer<String> progress) throws InterruptedException {
-        FaultCluster cluster = new FaultCluster(runDir);
+    static FaultCluster start(Path runDir, Map<String, Map<String, String>> settings, Consumer<String> progress)
+            throws InterruptedException {
+        FaultCluster cluster = new FaultCluster(runDir, settings);
         try {
             cluster.startAll(progress);
             return cluster;
@@ -181,6 +185,9 @@ final class FaultCluster implements AutoCloseable {
         }
         env.put("BATON_HTTP_HOST", "127.0.0.1");
         env.put("BATON_HTTP_PORT", Integer.toString(httpPorts.get(name)));
+        String part = SERVERS.contains(name) ? "agent" : PLACEMENTS.contains(name) ? "placement" : name;
+        settings.getOrDefault(part, Map.of()).forEach((key, value) -> env.put(dev.baton.runtime.config.Config.envName(key),
+                value));
         List<String> command = new ArrayList<>();
         command.add(Repository.java());
         command.addAll(jvm);

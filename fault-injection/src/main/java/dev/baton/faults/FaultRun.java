@@ -27,16 +27,18 @@ final class FaultRun {
             "pause-short-agent-host", "pause-long-agent-idle", "pause-short-server-host",
             "pause-short-placement-leader", "pause-long-placement-standby", "pause-long-audit", "pause-long-gateway",
             "pause-short-broker", "pause-long-broker", "pause-long-postgres",
-            "cut-agent-host", "cut-broker-long", "flap-server", "maintenance-idle", "manual-move", "failback",
+            "kill-audit-during-postgres-pause", "cut-agent-host", "cut-broker-long", "flap-server", "maintenance-idle", "manual-move", "failback",
             "config-change-during-fault", "poison-records", "hostile-rest");
 
     /**
      * @param plan the scenarios to run in a seeded order (each once), or empty to pick at random until
      *     {@code duration} has passed
      * @param includeKnown whether random picks include the scenarios marked known
+     * @param settings service settings beyond the defaults, by part ({@code agent}, {@code placement}, {@code audit},
+     *     {@code gateway}) and key
      */
     record Options(Path runDir, Profile profile, long seed, List<String> plan, Duration duration, boolean includeKnown,
-            int connectionsPerRole) {
+            int connectionsPerRole, Map<String, Map<String, String>> settings) {
     }
 
     record Result(Verdict verdict, long seed, Duration took, List<String> ran) {
@@ -51,7 +53,7 @@ final class FaultRun {
         Map<String, Scenario> catalog = Scenarios.all();
         log.accept("faults: seed " + options.seed() + ", profile " + options.profile().name() + ", run in "
                 + options.runDir());
-        try (FaultCluster cluster = FaultCluster.start(options.runDir(), log)) {
+        try (FaultCluster cluster = FaultCluster.start(options.runDir(), options.settings(), log)) {
             Control control = new Control(cluster);
             control.createRoles();
             Map<String, Integer> ports = new java.util.LinkedHashMap<>();

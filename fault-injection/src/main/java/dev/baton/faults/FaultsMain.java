@@ -45,6 +45,10 @@ public final class FaultsMain implements Callable<Integer> {
             + "/tmp).")
     Path runDir;
 
+    @Option(names = "--set", paramLabel = "PART:KEY=VALUE", description = "A setting beyond the defaults for every "
+            + "process of PART (agent, placement, audit, gateway), e.g. agent:lease=2s. Repeatable.")
+    List<String> set = new ArrayList<>();
+
     @Option(names = "--write", description = "Write docs/reliability.md from this run.")
     boolean write;
 
@@ -65,9 +69,19 @@ public final class FaultsMain implements Callable<Integer> {
             plan.addAll(name.equals("ci") ? FaultRun.CI_PLAN : List.of(name));
         }
         Profile chosen = profile.equals("ci") ? Profile.CI : Profile.LONG;
+        java.util.Map<String, java.util.Map<String, String>> settings = new java.util.HashMap<>();
+        for (String setting : set) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(agent|placement|audit|gateway):([^=]+)=(.*)")
+                    .matcher(setting);
+            if (!m.matches()) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--set " + setting
+                        + ": expected PART:KEY=VALUE with PART one of agent, placement, audit, gateway");
+            }
+            settings.computeIfAbsent(m.group(1), k -> new java.util.HashMap<>()).put(m.group(2), m.group(3));
+        }
         Instant started = Instant.now();
         FaultRun.Result result = FaultRun.run(new FaultRun.Options(dir, chosen, theSeed, plan,
-                Duration.ofMillis((long) (minutes * 60_000)), includeKnown, connections), System.out::println);
+                Duration.ofMillis((long) (minutes * 60_000)), includeKnown, connections, settings), System.out::println);
         String command = "bench/run faults " + String.join(" ", commandLine(theSeed));
         Files.writeString(dir.resolve("verdict.txt"), result.verdict().summary());
         if (write) {
@@ -91,6 +105,7 @@ public final class FaultsMain implements Callable<Integer> {
         if (includeKnown) {
             args.add("--include-known");
         }
+        set.forEach(s -> args.add("--set " + s));
         return args;
     }
 }

@@ -52,6 +52,16 @@ final class PoisonRecords {
     }
 
     void publishOnEveryTopic() throws InterruptedException {
+        publish(List.of(Topic.values()));
+        // The services read them within a poll or two; any that died of them shows in the recovery check.
+        Waits.hold(java.time.Duration.ofSeconds(2));
+        for (String dead : faults.cluster().dead()) {
+            faults.incident(dead + " died after the poison records");
+        }
+    }
+
+    /** The four bad records on each of {@code topics}. */
+    void publish(List<Topic> topics) throws InterruptedException {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, faults.cluster().directBootstrap());
         props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -59,7 +69,7 @@ final class PoisonRecords {
         Map<String, byte[]> values = values();
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(),
                 new ByteArraySerializer())) {
-            for (Topic topic : List.of(Topic.values())) {
+            for (Topic topic : topics) {
                 for (Map.Entry<String, byte[]> value : values.entrySet()) {
                     try {
                         producer.send(new ProducerRecord<>(topic.topicName(), KEY, value.getValue()))
@@ -70,11 +80,6 @@ final class PoisonRecords {
                     }
                 }
             }
-        }
-        // The services read them within a poll or two; any that died of them shows in the recovery check.
-        Waits.hold(java.time.Duration.ofSeconds(2));
-        for (String dead : faults.cluster().dead()) {
-            faults.incident(dead + " died after the poison records");
         }
     }
 }

@@ -64,6 +64,7 @@ final class Scenarios {
                 list.add(Scenario.of(kind + "-" + part, kind, f -> f.pause(part, pause(f, isShort))));
             }
         }
+        list.add(Scenario.of("kill-audit-during-postgres-pause", "double-fault", Scenarios::killAuditDuringPostgresPause));
         list.add(Scenario.of("cut-agent-host", "cut-agent", f -> f.cut(f.someHost(), f.profile().cut())));
         list.add(Scenario.of("cut-agent-idle", "cut-agent", f -> f.cut(f.idleServer(), f.profile().cut())));
         list.add(Scenario.of("cut-broker-short", "cut-broker", f -> f.cutBroker(f.profile().shortPause())));
@@ -86,6 +87,24 @@ final class Scenarios {
 
     private static Duration pause(Faults f, boolean isShort) {
         return isShort ? f.profile().shortPause() : f.profile().longPause();
+    }
+
+    /**
+     * PostgreSQL frozen while records reach the audited topics, the audit-service killed while it cannot store them,
+     * then both back: the audit must read them again (its offsets are committed only after the rows are stored).
+     */
+    private static void killAuditDuringPostgresPause(Faults f) throws Exception {
+        List<Long> postgres = f.cluster().postgresServer();
+        Signals.send("STOP", postgres);
+        try {
+            new PoisonRecords(f).publish(HistoryCollector.AUDITED);
+            // Long enough for the audit to read the records and try to store them.
+            Waits.hold(f.profile().longPause());
+            f.kill(FaultCluster.AUDIT);
+        } finally {
+            Signals.send("CONT", postgres);
+        }
+        f.restart(FaultCluster.AUDIT);
     }
 
     /** A server cut off the broker for 1.5 s every 6 s: down and up ten times a minute. */

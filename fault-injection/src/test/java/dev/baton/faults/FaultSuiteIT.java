@@ -25,7 +25,7 @@ class FaultSuiteIT {
             }
         }
         FaultRun.Result result = FaultRun.run(new FaultRun.Options(runDir, Profile.CI, SEED, FaultRun.CI_PLAN,
-                Duration.ZERO, false, 4), System.out::println);
+                Duration.ZERO, false, 4, java.util.Map.of()), System.out::println);
         Files.writeString(runDir.resolve("verdict.txt"), result.verdict().summary());
 
         assertThat(result.ran()).containsExactlyInAnyOrderElementsOf(FaultRun.CI_PLAN);
