@@ -223,9 +223,9 @@ final class FaultCluster implements AutoCloseable {
     /** Waits until the part answers: its readiness endpoint, or the broker's and PostgreSQL's ready line. */
     void awaitStarted(String name) throws InterruptedException {
         Proc proc = procs.get(name);
-        Waits.until(name + " ready (" + proc.log() + ")", START, () -> {
+        boolean ready = Waits.until(name + " ready (" + proc.log() + ")", START, () -> {
             if (!proc.alive()) {
-                throw new IllegalStateException(name + " exited; see " + proc.log());
+                return Boolean.FALSE;
             }
             return switch (name) {
                 case BROKER -> proc.logContains(FaultBrokerMain.READY) ? Boolean.TRUE : null;
@@ -234,6 +234,9 @@ final class FaultCluster implements AutoCloseable {
                         ? Boolean.TRUE : null;
             };
         });
+        if (!ready) {
+            throw new IllegalStateException(name + " exited; see " + proc.log());
+        }
     }
 
     Proc proc(String name) {
@@ -332,18 +335,12 @@ final class FaultCluster implements AutoCloseable {
 
     @Override
     public void close() {
-        List<Proc> procsToClose;
+        List<Proc> latestFirst;
         synchronized (all) {
-            procsToClose = new ArrayList<>(all);
+            latestFirst = new ArrayList<>(all);
         }
-        java.util.Collections.reverse(procsToClose);
-        for (Proc proc : procsToClose) {
-            try {
-                proc.close();
-            } catch (RuntimeException e) {
-                System.err.println("closing " + proc.name() + ": " + e);
-            }
-        }
+        java.util.Collections.reverse(latestFirst);
+        latestFirst.forEach(Proc::close);
         List<Long> postgres = postgresServer();
         Signals.send("CONT", postgres);
         Signals.send("KILL", postgres);

@@ -139,19 +139,16 @@ final class Faults {
 
     /** {@code SIGSTOP} of {@code part} for {@code duration} (an agent's JVM alone: its plugins keep running). */
     void pause(String part, Duration duration) throws InterruptedException {
-        List<Long> pids = part.equals(FaultCluster.POSTGRES) ? cluster.postgresServer()
-                : List.of(cluster.proc(part).pid());
-        Signals.send("STOP", pids);
-        try {
-            Waits.hold(duration);
-        } finally {
-            Signals.send("CONT", pids);
-        }
+        stopped(part.equals(FaultCluster.POSTGRES) ? cluster.postgresServer() : List.of(cluster.proc(part).pid()),
+                duration);
     }
 
     /** {@code SIGSTOP} of an agent and every plugin it runs: a frozen machine. */
     void freeze(String server, Duration duration) throws InterruptedException {
-        List<Long> pids = cluster.proc(server).tree();
+        stopped(cluster.proc(server).tree(), duration);
+    }
+
+    private static void stopped(List<Long> pids, Duration duration) throws InterruptedException {
         Signals.send("STOP", pids);
         try {
             Waits.hold(duration);

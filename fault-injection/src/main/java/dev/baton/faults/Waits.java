@@ -1,51 +1,24 @@
 package dev.baton.faults;
 
+import dev.baton.bench.FailoverCluster;
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
 
-/** Waiting on a condition with a timeout, looking every 50 ms. */
+/** Waiting on a condition with a timeout (bench's, looking every 50 ms), and holding a fault for its duration. */
 final class Waits {
-    private static final long POLL_NANOS = Duration.ofMillis(50).toNanos();
-
     private Waits() {
     }
 
-    /** One look at a condition: the value once it holds, null while it does not. */
-    @FunctionalInterface
-    interface Probe<T> {
-        T check() throws Exception;
-    }
-
-    /** The first value {@code probe} answers; fails after {@code timeout} with the last reason. */
-    static <T> T until(String what, Duration timeout, Probe<T> probe) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        String last = "not yet";
-        while (true) {
-            try {
-                T value = probe.check();
-                if (value != null) {
-                    return value;
-                }
-                last = "not yet";
-            } catch (InterruptedException e) {
-                throw e;
-            } catch (IllegalStateException e) {
-                throw e;
-            } catch (Exception e) {
-                last = e.toString();
-            }
-            if (System.nanoTime() >= deadline) {
-                throw new WaitTimeout(what + " not within " + timeout.toMillis() + " ms (last: " + last + ")");
-            }
-            hold(POLL_NANOS);
-        }
+    /** The first value {@code probe} answers; fails after {@code timeout} with the last reason (bench's wait). */
+    static <T> T until(String what, Duration timeout, FailoverCluster.Probe<T> probe) throws InterruptedException {
+        return FailoverCluster.await(what, timeout, probe);
     }
 
     /** The value, or null when {@code probe} gave none within {@code timeout}. */
-    static <T> T within(Duration timeout, Probe<T> probe) throws InterruptedException {
+    static <T> T within(Duration timeout, FailoverCluster.Probe<T> probe) throws InterruptedException {
         try {
-            return until("", timeout, probe);
-        } catch (WaitTimeout e) {
+            return FailoverCluster.await("", timeout, probe);
+        } catch (IllegalStateException e) {
             return null;
         }
     }
@@ -65,12 +38,4 @@ final class Waits {
         }
     }
 
-    /** A condition that did not hold in time. */
-    static final class WaitTimeout extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        WaitTimeout(String message) {
-            super(message);
-        }
-    }
 }
