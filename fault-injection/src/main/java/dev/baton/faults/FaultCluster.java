@@ -46,7 +46,10 @@ final class FaultCluster implements AutoCloseable {
     private static final List<String> POSTGRES_JVM = List.of("-Xmx96m", "-XX:+UseSerialGC",
             "-XX:TieredStopAtLevel=1");
     private static final String POSTGRES_READY = "BATON-READY";
-    static final Duration START = Duration.ofSeconds(180);
+    /** The longest a part may take to start: a broker restarted at a load average of 45 took 204 s. */
+    static final Duration START = Duration.ofSeconds(300);
+    /** How often a part that exits while it starts is started again, as a supervisor would. */
+    private static final int START_ATTEMPTS = 3;
 
     private final Path runDir;
     private final Path logDir;
@@ -123,7 +126,7 @@ final class FaultCluster implements AutoCloseable {
         start(GATEWAY);
         SERVERS.forEach(this::start);
         for (String name : procs.keySet()) {
-            awaitStarted(name);
+            awaitStarted(name, progress);
         }
         progress.accept("every process ready; logs in " + logDir);
     }
@@ -220,8 +223,28 @@ final class FaultCluster implements AutoCloseable {
         return command;
     }
 
+    /**
+     * Waits until the part answers; one that exits while it starts (a service whose start-up gives up because the
+     * broker answers too slowly, seen at a load average of 40) is started again, as its supervisor would, up to
+     * {@value #START_ATTEMPTS} times in all.
+     */
+    void awaitStarted(String name, Consumer<String> progress) throws InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                awaitStarted(name);
+                return;
+            } catch (IllegalStateException e) {
+                if (attempt >= START_ATTEMPTS || procs.get(name).alive()) {
+                    throw e;
+                }
+                progress.accept("faults: " + e.getMessage() + "; starting it again");
+                start(name);
+            }
+        }
+    }
+
     /** Waits until the part answers: its readiness endpoint, or the broker's and PostgreSQL's ready line. */
-    void awaitStarted(String name) throws InterruptedException {
+    private void awaitStarted(String name) throws InterruptedException {
         Proc proc = procs.get(name);
         boolean ready = Waits.until(name + " ready (" + proc.log() + ")", START, () -> {
             if (!proc.alive()) {

@@ -134,7 +134,7 @@ final class Faults {
                     () -> cluster.postgresServer().isEmpty() ? Boolean.TRUE : null);
         }
         cluster.start(part);
-        cluster.awaitStarted(part);
+        cluster.awaitStarted(part, System.out::println);
     }
 
     /** {@code SIGSTOP} of {@code part} for {@code duration} (an agent's JVM alone: its plugins keep running). */
