@@ -54,51 +54,67 @@ final class FaultRun {
         log.accept("faults: seed " + options.seed() + ", profile " + options.profile().name() + ", run in "
                 + options.runDir());
         try (FaultCluster cluster = FaultCluster.start(options.runDir(), options.settings(), log)) {
-            Control control = new Control(cluster);
-            control.createRoles();
-            Map<String, Integer> ports = new java.util.LinkedHashMap<>();
-            FaultCluster.ROLES.forEach(r -> ports.put(r, cluster.rolePort(r)));
-            LoadClient client = new LoadClient(ports, options.connectionsPerRole(), options.profile().deadline());
+            // SIGTERM or Ctrl-C of the runner takes the whole cluster down with it.
+            Thread shutdown = new Thread(cluster::close, "faults-shutdown");
+            Runtime.getRuntime().addShutdownHook(shutdown);
             try {
-                Faults faults = new Faults(cluster, control, client, options.profile(), random);
-                Recovery recovery = new Recovery(faults, client);
-                recovery.await(FaultCluster.START);
-                log.accept("faults: every role serves through the gateway; client load started");
-                client.start();
-                List<ScenarioWindow> windows = new ArrayList<>();
-                List<String> ran = new ArrayList<>();
-                List<String> plan = new ArrayList<>(options.plan());
-                java.util.Collections.shuffle(plan, random);
-                long until = System.nanoTime() + options.duration().toNanos();
-                List<Scenario> pickable = catalog.values().stream()
-                        .filter(s -> options.includeKnown() || !s.isKnown()).toList();
-                for (int i = 0; plan.isEmpty() ? System.nanoTime() < until : i < plan.size(); i++) {
-                    Scenario scenario = plan.isEmpty() ? pickable.get(random.nextInt(pickable.size()))
-                            : catalog.get(plan.get(i));
-                    if (scenario == null) {
-                        throw new IllegalArgumentException("no scenario " + plan.get(i) + "; known: "
-                                + catalog.keySet());
-                    }
-                    windows.add(runOne(scenario, faults, recovery, client, log));
-                    ran.add(scenario.name());
-                }
-                faults.scenario("end");
-                recovery.await(options.profile().recovery());
-                List<RoleEnd> ends = recovery.endStates();
-                client.close();
-                long endMs = System.currentTimeMillis();
-                log.accept("faults: reading the history");
-                HistoryCollector collector = new HistoryCollector(cluster);
-                HistoryCollector.RoleEventsView roleEvents = collector.roleEvents();
-                History history = new History(windows, roleEvents.states(), collector.pluginSpans(),
-                        faults.agentDeaths(), collector.audit(Duration.ofSeconds(60)), client.tallies(),
-                        client.hangs(), ends, faults.incidents(), roleEvents.moves(), endMs);
-                Verdict verdict = Checker.check(history);
-                log.accept(verdict.summary());
-                return new Result(verdict, options.seed(), Duration.ofNanos(System.nanoTime() - began), ran);
+                return runIn(cluster, options, random, catalog, began, log);
             } finally {
-                client.close();
+                try {
+                    Runtime.getRuntime().removeShutdownHook(shutdown);
+                } catch (IllegalStateException e) {
+                    // shutting down already: the hook closes the cluster
+                }
             }
+        }
+    }
+
+    private static Result runIn(FaultCluster cluster, Options options, Random random, Map<String, Scenario> catalog,
+            long began, Consumer<String> log) throws InterruptedException, IOException {
+        Control control = new Control(cluster);
+        control.createRoles();
+        Map<String, Integer> ports = new java.util.LinkedHashMap<>();
+        FaultCluster.ROLES.forEach(r -> ports.put(r, cluster.rolePort(r)));
+        LoadClient client = new LoadClient(ports, options.connectionsPerRole(), options.profile().deadline());
+        try {
+            Faults faults = new Faults(cluster, control, client, options.profile(), random);
+            Recovery recovery = new Recovery(faults, client);
+            recovery.await(FaultCluster.START);
+            log.accept("faults: every role serves through the gateway; client load started");
+            client.start();
+            List<ScenarioWindow> windows = new ArrayList<>();
+            List<String> ran = new ArrayList<>();
+            List<String> plan = new ArrayList<>(options.plan());
+            java.util.Collections.shuffle(plan, random);
+            long until = System.nanoTime() + options.duration().toNanos();
+            List<Scenario> pickable = catalog.values().stream()
+                    .filter(s -> options.includeKnown() || !s.isKnown()).toList();
+            for (int i = 0; plan.isEmpty() ? System.nanoTime() < until : i < plan.size(); i++) {
+                Scenario scenario = plan.isEmpty() ? pickable.get(random.nextInt(pickable.size()))
+                        : catalog.get(plan.get(i));
+                if (scenario == null) {
+                    throw new IllegalArgumentException("no scenario " + plan.get(i) + "; known: "
+                            + catalog.keySet());
+                }
+                windows.add(runOne(scenario, faults, recovery, client, log));
+                ran.add(scenario.name());
+            }
+            faults.scenario("end");
+            recovery.await(options.profile().recovery());
+            List<RoleEnd> ends = recovery.endStates();
+            client.close();
+            long endMs = System.currentTimeMillis();
+            log.accept("faults: reading the history");
+            HistoryCollector collector = new HistoryCollector(cluster);
+            HistoryCollector.RoleEventsView roleEvents = collector.roleEvents();
+            History history = new History(windows, roleEvents.states(), collector.pluginSpans(),
+                    faults.agentDeaths(), collector.audit(Duration.ofSeconds(60)), client.tallies(),
+                    client.hangs(), ends, faults.incidents(), roleEvents.moves(), endMs);
+            Verdict verdict = Checker.check(history);
+            log.accept(verdict.summary());
+            return new Result(verdict, options.seed(), Duration.ofNanos(System.nanoTime() - began), ran);
+        } finally {
+            client.close();
         }
     }
 
