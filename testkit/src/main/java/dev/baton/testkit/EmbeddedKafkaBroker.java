@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Properties;
 import java.util.stream.Stream;
 import kafka.server.KafkaConfig;
@@ -65,7 +66,7 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
      * @param temporary delete {@code dataDir} on close
      */
     public static EmbeddedKafkaBroker start(Path dataDir, int brokerPort, int controllerPort, boolean temporary) {
-        return start(dataDir, brokerPort, controllerPort, temporary, null);
+        return start(dataDir, brokerPort, controllerPort, temporary, (ProxiedListener) null);
     }
 
     /**
@@ -96,12 +97,42 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
     private record ProxiedListener(int listenerPort, TcpProxy proxy) {
     }
 
+    /**
+     * A listener besides the broker's own, on {@code 127.0.0.1:port} and advertised as {@code 127.0.0.1:advertisedPort}
+     * (where a proxy in front of it listens): clients bootstrapped there keep every connection on that path.
+     */
+    public record AdvertisedListener(String name, int port, int advertisedPort) {
+        public AdvertisedListener {
+            if (!name.matches("[A-Z][A-Z0-9_]*") || name.equals("PLAINTEXT") || name.equals("CONTROLLER")) {
+                throw new IllegalArgumentException("listener name must match [A-Z][A-Z0-9_]* and not be PLAINTEXT "
+                        + "or CONTROLLER: " + name);
+            }
+        }
+    }
+
+    /**
+     * Starts a broker as {@link #start(Path, int, int, boolean)} does, with {@code extra} listeners, each advertised at
+     * the port of a proxy the caller runs in front of it (so the caller can cut one group of clients off the broker).
+     */
+    public static EmbeddedKafkaBroker start(
+            Path dataDir, int brokerPort, int controllerPort, boolean temporary, List<AdvertisedListener> extra) {
+        return start(dataDir, brokerPort, controllerPort, temporary, null, extra);
+    }
+
     private static EmbeddedKafkaBroker start(
             Path dataDir, int brokerPort, int controllerPort, boolean temporary, ProxiedListener proxied) {
+        return start(dataDir, brokerPort, controllerPort, temporary, proxied, List.of());
+    }
+
+    private static EmbeddedKafkaBroker start(Path dataDir, int brokerPort, int controllerPort, boolean temporary,
+            ProxiedListener proxied, List<AdvertisedListener> extra) {
         long started = System.nanoTime();
         Properties props = brokerProperties(dataDir.resolve("logs"), brokerPort, controllerPort);
         if (proxied != null) {
             addProxiedListener(props, proxied.listenerPort(), proxied.proxy().port());
+        }
+        for (AdvertisedListener listener : extra) {
+            addListener(props, listener.name(), listener.port(), listener.advertisedPort());
         }
         try {
             Files.createDirectories(dataDir);
@@ -123,11 +154,15 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
      * learn the proxy's address from the metadata they fetch through it and never reach the listener directly.
      */
     static void addProxiedListener(Properties props, int listenerPort, int proxyPort) {
-        props.put("listeners", props.getProperty("listeners") + "," + PROXIED_LISTENER + "://127.0.0.1:" + listenerPort);
+        addListener(props, PROXIED_LISTENER, listenerPort, proxyPort);
+    }
+
+    private static void addListener(Properties props, String name, int listenerPort, int advertisedPort) {
+        props.put("listeners", props.getProperty("listeners") + "," + name + "://127.0.0.1:" + listenerPort);
         props.put("advertised.listeners",
-                props.getProperty("advertised.listeners") + "," + PROXIED_LISTENER + "://127.0.0.1:" + proxyPort);
+                props.getProperty("advertised.listeners") + "," + name + "://127.0.0.1:" + advertisedPort);
         props.put("listener.security.protocol.map",
-                props.getProperty("listener.security.protocol.map") + "," + PROXIED_LISTENER + ":PLAINTEXT");
+                props.getProperty("listener.security.protocol.map") + "," + name + ":PLAINTEXT");
     }
 
     static Properties brokerProperties(Path logDir, int brokerPort, int controllerPort) {
