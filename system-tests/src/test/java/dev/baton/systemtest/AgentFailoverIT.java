@@ -20,6 +20,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -69,6 +72,7 @@ class AgentFailoverIT {
     @AfterEach
     void stopAgents() {
         agents.close();
+        placement.awaitNoServerUp();
     }
 
     @AfterAll
@@ -246,8 +250,18 @@ class AgentFailoverIT {
         placement.createRole(Placement.withCommand(Placement.role(role, "fz-a", "fz-b"),
                 OsProcesses.samplePluginCommand()));
         long plugin = OsProcesses.pidIn(events.state(role, "fz-a", 1, RoleState.RUNNING).detail());
-        ProcessHandle pluginHandle = ProcessHandle.of(plugin).orElseThrow();
-        CompletableFuture<Instant> pluginGone = pluginHandle.onExit().thenApply(p -> Instant.now());
+        // Watched through /proc: the frozen agent cannot reap its ended plugin, which stays a zombie meanwhile.
+        CompletableFuture<Instant> pluginGone = new CompletableFuture<>();
+        ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "plugin-watch");
+            thread.setDaemon(true);
+            return thread;
+        });
+        watcher.scheduleAtFixedRate(() -> {
+            if (!OsProcesses.isRunning(plugin)) {
+                pluginGone.complete(Instant.now());
+            }
+        }, 0, 10, TimeUnit.MILLISECONDS);
 
         // When A's agent freezes (SIGSTOP): its heartbeats stop, but it closes nothing; its plugin is not stopped
         a.freeze();
@@ -257,6 +271,7 @@ class AgentFailoverIT {
         assertThat(failover.to()).isEqualTo("fz-b");
         RoleStateChanged onB = events.state(role, "fz-b", 2, RoleState.RUNNING);
         Instant goneAt = Await.until("A's plugin ended", T, () -> pluginGone.getNow(null), at -> at != null);
+        watcher.shutdownNow();
         assertThat(goneAt).as("A's plugin ended before B reported RUNNING: never two at once")
                 .isBefore(onB.occurredAt());
 

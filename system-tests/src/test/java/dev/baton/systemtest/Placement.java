@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.awaitility.Awaitility;
 
 /**
  * A real placement-service instance in this JVM (the failure timeout of {@link Timing}) and its admin API over
@@ -121,6 +122,28 @@ final class Placement implements AutoCloseable {
 
     void move(String roleId, String to) {
         send("POST", "/api/v1/roles/" + roleId + "/move", JSON.createObjectNode().put("to", to));
+    }
+
+    /**
+     * After a test's agents were stopped: waits until the placement no longer counts any server UP. Stopping every
+     * agent of a test at once looks like a broker problem to the safety brake, which then holds the next test's
+     * failovers; the brake is released here, as an operator would, so each test starts from a settled cluster.
+     */
+    void awaitNoServerUp() {
+        Awaitility.await("every stopped server declared DOWN").atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(250)).until(() -> {
+                    HttpRequest release = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.httpPort()
+                                    + "/api/v1/safety-brake/release")).timeout(Duration.ofSeconds(10))
+                            .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.noBody()).build();
+                    http.send(release, HttpResponse.BodyHandlers.discarding());
+                    for (JsonNode server : get("/api/v1/servers").path("servers")) {
+                        if ("UP".equals(server.path("state").asText())) {
+                            return false;
+                        }
+                    }
+                    return true;
+                });
     }
 
     JsonNode get(String path) {
